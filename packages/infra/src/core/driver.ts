@@ -1,0 +1,59 @@
+/** @module The one interface every infrastructure target (local, docker, kubernetes) implements. */
+
+/** What a built job looks like to a driver: a prepared directory (local) or an image (containers). */
+export type JobArtefact =
+  | {
+      kind: 'process';
+      /** Working directory of the job process (the prepared workspace). */
+      cwd: string;
+      /** Executable and arguments; the driver adds nothing but env and port. */
+      command: string;
+      args: string[];
+    }
+  | { kind: 'image'; image: string };
+
+/** Everything a driver needs to start the instances of one job version. */
+export interface JobInstanceSpec {
+  jobName: string;
+  version: string;
+  replicas: number;
+  artefact: JobArtefact;
+  /** Full environment of the job (manifest runtime_env, secrets, JOB_NAME...). PORT is added by the driver. */
+  env: Record<string, string>;
+  /** Unix seconds, passed as JOB_DEPLOYMENT_TIMESTAMP; `/live` must echo it. */
+  deploymentTimestamp: number;
+  resources?: { memory_min?: string; memory_max?: string; cpu_min?: string; cpu_max?: string };
+}
+
+/** One running (or dead) instance as the driver sees it. */
+export interface JobInstance {
+  jobName: string;
+  version: string;
+  replica: number;
+  /** `host:port` PUB forwards to. */
+  address: string;
+  state: 'running' | 'exited';
+  /** Process id or container id. */
+  id: string;
+  restarts: number;
+  exitCode?: number | null;
+}
+
+/** An infrastructure target. Drivers are siblings implementing this, chosen at the composition root. */
+export interface InfraDriver {
+  readonly name: string;
+  /** Starts `spec.replicas` instances (replacing any of the same name+version) and returns them. Does not wait for readiness. */
+  deploy(spec: JobInstanceSpec): Promise<JobInstance[]>;
+  /** Stops and removes every instance of the job version; idempotent. */
+  remove(jobName: string, version: string): Promise<void>;
+  /** Actual state of all instances this driver manages (for the supervisor and listing). */
+  list(): Promise<JobInstance[]>;
+  /** Restarts one dead replica with the spec it was deployed with. */
+  restart(jobName: string, version: string, replica: number): Promise<JobInstance>;
+  /** Last `tail` lines of the job's logs (0 = all), all replicas interleaved by time. */
+  readLogs(jobName: string, version: string, tail: number): Promise<string>;
+  /** Follows new log lines until the returned function is called. */
+  followLogs(jobName: string, version: string, onLine: (line: string) => void): () => void;
+  /** Releases resources held by the driver itself (not the jobs). */
+  close(): Promise<void>;
+}
