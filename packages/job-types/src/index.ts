@@ -1,2 +1,5 @@
-/** @module Public surface of @racetrack/job-types: the job-type API and the built-in job types. */
+/** @module Public surface of @racetrack/job-types: the job-type API, the registry and the built-in job types. */
 export type * from './core/job-type.ts';
+export { createJobTypeRegistry, type JobTypeRegistry } from './registry/index.ts';
+export { builtinJobTypes } from './builtin/index.ts';
+export { nodeJobType, nodeJobTypeVersion } from './node/index.ts';

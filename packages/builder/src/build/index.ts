@@ -1,0 +1,177 @@
+/** @module The builder: fetch the source, pick the job type, reuse a cached workspace or build a new one. */
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { RacetrackError, deploymentPhases, describeError, isRacetrackError, type Logger } from '@racetrack/core';
+import type { JobArtefact } from '@racetrack/infra';
+import { createJobTypeRegistry, type JobType, type JobTypeRegistry } from '@racetrack/job-types';
+import { computeContentHash } from '../cache/content-hash.ts';
+import { cachePaths, makeTempDir, publishWorkspace, readRecord } from '../cache/workspace.ts';
+import { openBuildLog, type BuildLogSink } from '../log/build-log.ts';
+import { fetchSource, type BuildSource } from '../source/index.ts';
+
+/** One build as lifecycle asks for it. */
+export interface BuildRequest {
+  deploymentId: string;
+  /** The validated, merged manifest. */
+  manifest: Record<string, unknown>;
+  source: BuildSource;
+  /** build_env plus secret build vars. */
+  buildEnv: Record<string, string>;
+  /** Names in `buildEnv` whose values are secret; when omitted, every value is treated as secret in logs. */
+  secretKeys?: string[];
+  noCache: boolean;
+  onLog: (line: string) => void;
+  onPhase: (phase: string) => void;
+}
+
+/** What a build produced. */
+export interface BuildResult {
+  artefact: JobArtefact;
+  cacheHit: boolean;
+  /** `git describe` of the source, or `tar` for an uploaded archive. */
+  gitVersion: string;
+  /** `<job type>:<exact version>`, e.g. `node:0.1.0`. */
+  jobTypeVersion: string;
+  contentHash: string;
+  warnings: string[];
+  workspaceDir: string;
+}
+
+export interface BuilderOptions {
+  dataDir: string;
+  /** The installed job types (a registry, or a list to build one from). */
+  jobTypes: JobTypeRegistry | readonly JobType[];
+  logger?: Logger;
+  /** Environment for git (PATH, HOME...); resolved by the caller's config. */
+  gitEnv?: Record<string, string>;
+}
+
+export interface Builder {
+  /** Builds (or finds in the cache) the artefact of one job version. */
+  build(request: BuildRequest): Promise<BuildResult>;
+}
+
+/** The phase for building the artefact; the local builder makes one "image" (spec 8.3 numbering). */
+export const buildingPhase = `${deploymentPhases.building} (1/1)`;
+
+/** Scratch dirs older than this are leftovers of a crashed build. */
+const staleTempAgeMs = 60 * 60 * 1000;
+
+/**
+ * Creates a builder keeping workspaces under `<dataDir>/builds` and logs under `<dataDir>/build-logs`.
+ * @example const { artefact } = await createBuilder({ dataDir, jobTypes: builtinJobTypes() }).build(request)
+ */
+export function createBuilder(options: BuilderOptions): Builder {
+  const registry = 'resolve' in options.jobTypes ? options.jobTypes : createJobTypeRegistry(options.jobTypes);
+  const gitEnv = options.gitEnv ?? defaultGitEnv();
+  void removeStaleTemps(cachePaths(options.dataDir, 'x').tempRoot);
+
+  async function build(request: BuildRequest): Promise<BuildResult> {
+    const secrets = Object.entries(request.buildEnv)
+      .filter(([key]) => request.secretKeys === undefined || request.secretKeys.includes(key))
+      .map(([, value]) => value);
+    if (request.source.kind === 'git' && request.source.credentials) secrets.push(request.source.credentials.password);
+    const log = openBuildLog(options.dataDir, request.deploymentId, secrets, request.onLog);
+    const started = Date.now();
+    try {
+      const result = await buildLogged(request, log);
+      log(`build ${result.cacheHit ? 'reused' : 'done'} in ${Date.now() - started} ms: ${result.workspaceDir}`);
+      options.logger?.info({ deploymentId: request.deploymentId, contentHash: result.contentHash, cacheHit: result.cacheHit }, 'build finished');
+      return result;
+    } catch (error) {
+      log(`build failed: ${describeError(error)}`);
+      options.logger?.warn({ deploymentId: request.deploymentId, err: describeError(error) }, 'build failed');
+      if (isRacetrackError(error)) throw error;
+      throw new RacetrackError('BUILD_FAILED', `build failed: ${describeError(error)}`, { cause: error });
+    }
+  }
+
+  async function buildLogged(request: BuildRequest, log: BuildLogSink): Promise<BuildResult> {
+    const { tempRoot } = cachePaths(options.dataDir, 'x');
+    const scratch = await makeTempDir(tempRoot, request.deploymentId.replace(/[^A-Za-z0-9-]/g, '_'));
+    try {
+      request.onPhase(deploymentPhases.fetching);
+      log(describeSource(request.source));
+      const fetched = await fetchSource(request.source, path.join(scratch, 'source'), gitEnv);
+      log(`source version: ${fetched.gitVersion}`);
+
+      request.onPhase(deploymentPhases.preparing);
+      const jobType = registry.resolve(jobTypeReference(request.manifest));
+      const jobTypeVersion = `${jobType.name}:${jobType.version}`;
+      const warnings = jobType.validate(request.manifest);
+      for (const warning of warnings) log(`warning: ${warning}`);
+      const contentHash = await computeContentHash(fetched.contextDir, {
+        jobType,
+        cacheKeyExtras: jobType.cacheKeyExtras(request.manifest),
+        buildEnv: request.buildEnv,
+        manifest: request.manifest,
+      });
+      const { workspaceDir } = cachePaths(options.dataDir, contentHash);
+      const cached = request.noCache ? undefined : await readRecord(workspaceDir);
+      if (cached) {
+        log(`job type ${jobTypeVersion}; unchanged since the last build (${contentHash.slice(0, 12)}): reusing it`);
+        request.onPhase(deploymentPhases.finalizing);
+        return { artefact: cached.artefact, cacheHit: true, gitVersion: fetched.gitVersion, jobTypeVersion, contentHash, warnings, workspaceDir };
+      }
+
+      request.onPhase(buildingPhase);
+      log(`building with job type ${jobTypeVersion}${request.noCache ? ' (no cache)' : ''}`);
+      const tempWorkspace = path.join(scratch, 'workspace');
+      await rm(tempWorkspace, { recursive: true, force: true });
+      const artefact = await jobType.buildLocal({
+        sourceDir: fetched.contextDir,
+        workspaceDir: await ensureDir(tempWorkspace),
+        manifest: request.manifest,
+        buildEnv: request.buildEnv,
+        log,
+        noCache: request.noCache,
+      });
+
+      request.onPhase(deploymentPhases.finalizing);
+      const record = await publishWorkspace(tempWorkspace, workspaceDir, { artefact, jobTypeVersion, warnings, builtAt: new Date().toISOString() });
+      return { artefact: record.artefact, cacheHit: false, gitVersion: fetched.gitVersion, jobTypeVersion, contentHash, warnings, workspaceDir };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  return { build };
+}
+
+/** git needs PATH and HOME; nothing else of the server's environment (which may hold secrets) is passed on. */
+function defaultGitEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME']) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
+function jobTypeReference(manifest: Record<string, unknown>): string {
+  const reference = manifest['jobtype'] ?? manifest['lang'];
+  if (typeof reference !== 'string' || reference === '') {
+    throw new RacetrackError('MANIFEST_INVALID', 'jobtype is required, e.g. jobtype: node:latest', { details: { field: 'jobtype' } });
+  }
+  return reference;
+}
+
+function describeSource(source: BuildSource): string {
+  if (source.kind === 'archive') return `unpacking the uploaded build context${source.directory ? `, directory ${source.directory}` : ''}`;
+  const branch = source.branch ? ` branch ${source.branch}` : '';
+  return `cloning ${source.remote}${branch}${source.directory ? `, directory ${source.directory}` : ''}`;
+}
+
+async function ensureDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+async function removeStaleTemps(tempRoot: string): Promise<void> {
+  const names = await readdir(tempRoot).catch(() => [] as string[]);
+  for (const name of names) {
+    const dir = path.join(tempRoot, name);
+    const info = await stat(dir).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > staleTempAgeMs) await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,8 @@
+/** @module The job types shipped with Racetrack. */
+import type { JobType } from '../core/job-type.ts';
+import { nodeJobType } from '../node/index.ts';
+
+/** Every built-in job type, for `createJobTypeRegistry`. */
+export function builtinJobTypes(): JobType[] {
+  return [nodeJobType];
+}

@@ -1,0 +1,17 @@
+/** @module The built-in `node` job type: a TypeScript or JavaScript class with `perform`, run by @racetrack/job-runner. */
+import type { JobType } from '../core/job-type.ts';
+import { buildNodeJob } from './build.ts';
+import { readNodeExtra } from './validate.ts';
+
+/** Version of the node job type itself (recorded as `job_type_version` = `node:<version>`). */
+export const nodeJobTypeVersion = '0.1.0';
+
+/** The `node` job type. */
+export const nodeJobType: JobType = {
+  name: 'node',
+  version: nodeJobTypeVersion,
+  validate: (manifest) => readNodeExtra(manifest).warnings,
+  // The Node runtime decides the build (type stripping, npm); the job's files and lockfile are hashed by the builder.
+  cacheKeyExtras: () => [`node-runtime=${process.version}`],
+  buildLocal: buildNodeJob,
+};
