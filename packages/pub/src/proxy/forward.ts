@@ -1,0 +1,146 @@
+/** @module The hot path: one proxied exchange, streaming the request to a job instance and its answer back. */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { PubMetrics, TargetMetrics } from '../metrics.ts';
+import { downstreamHeaders, upstreamHeaders } from './headers.ts';
+import { classifyFailure, sendError } from './errors.ts';
+
+/** What a forward needs besides the request itself. */
+export interface ForwardContext {
+  pool: Dispatcher;
+  /** Path on the instance, query string included. */
+  path: string;
+  requestId: string;
+  tracingHeader: string;
+  timeoutMs: number;
+  metrics: PubMetrics;
+  target: TargetMetrics;
+  jobStatus: string;
+  caller: string | undefined;
+  onFailure: (message: string, error: Error) => void;
+}
+
+/** True when the request carries a body (HTTP/1.1 framing rules). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * One request/response exchange as an undici dispatch handler: no intermediate streams, chunks go
+ * straight to the client socket with backpressure, and a single allocation per request.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #ctx: ForwardContext;
+  readonly #startedAt: number;
+  #controller: Dispatcher.DispatchController | undefined;
+  #remaining = -1;
+  #finished = false;
+
+  constructor(req: IncomingMessage, res: ServerResponse, ctx: ForwardContext) {
+    this.#req = req;
+    this.#res = res;
+    this.#ctx = ctx;
+    this.#startedAt = performance.now();
+    res.once('close', this.#onClientClose);
+  }
+
+  readonly #onClientClose = (): void => {
+    if (this.#finished) return;
+    // The client went away: stop the job's work instead of reading an answer nobody wants.
+    const error = Object.assign(new Error('client closed the connection'), { code: 'UND_ERR_ABORTED' });
+    this.#controller?.abort(error);
+  };
+
+  readonly #resume = (): void => this.#controller?.resume();
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#res.destroyed) controller.abort(Object.assign(new Error('client closed the connection'), { code: 'UND_ERR_ABORTED' }));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    const length = headers['content-length'];
+    if (length !== undefined && this.#req.method !== 'HEAD') this.#remaining = Number(length);
+    this.#res.writeHead(statusCode, downstreamHeaders(headers, this.#ctx.tracingHeader, this.#ctx.requestId));
+    this.#ctx.metrics.countCode(this.#ctx.target, statusCode);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#remaining >= 0) {
+      this.#remaining -= chunk.length;
+      // The last chunk of a sized body goes out with end(): one write instead of two.
+      if (this.#remaining === 0) {
+        this.#finish();
+        this.#res.end(chunk);
+        return;
+      }
+    }
+    if (!this.#res.write(chunk)) {
+      controller.pause();
+      this.#res.once('drain', this.#resume);
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.#finished) return;
+    this.#finish();
+    this.#res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const alreadyFinished = this.#finished;
+    this.#finished = true;
+    if (alreadyFinished) return;
+    const { metrics, target, requestId, tracingHeader } = this.#ctx;
+    const kind = classifyFailure(error);
+    metrics.errors.inc();
+    metrics.failures[kind.failure].inc();
+    const message = `Reverse proxy error: ${kind.phrase} (${error.message})`;
+    this.#ctx.onFailure(message, error);
+    if (kind.failure === 'context_canceled' || this.#res.headersSent) {
+      this.#res.destroy();
+      return;
+    }
+    metrics.countCode(target, kind.code === 'JOB_TIMEOUT' ? 504 : 502);
+    sendError(this.#res, kind.code, message, {
+      requestId,
+      tracingHeader,
+      jobName: target.name,
+      jobVersion: target.version,
+      jobStatus: this.#ctx.jobStatus,
+      caller: this.#ctx.caller,
+    });
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    const seconds = (performance.now() - this.#startedAt) / 1000;
+    const { metrics, target } = this.#ctx;
+    target.done.inc();
+    target.responseTime.inc(seconds);
+    target.histogram.observe(seconds);
+    metrics.overallResponseTime.inc(seconds);
+  }
+}
+
+/** Forwards `req` to the instance behind `ctx.pool` and streams the answer into `res`. */
+export function forward(req: IncomingMessage, res: ServerResponse, ctx: ForwardContext): void {
+  ctx.target.requests.inc();
+  ctx.target.started.inc();
+  const exchange = new Exchange(req, res, ctx);
+  ctx.pool.dispatch(
+    {
+      path: ctx.path,
+      method: req.method ?? 'GET',
+      headers: upstreamHeaders(req, ctx.tracingHeader, ctx.requestId),
+      body: hasBody(req) ? req : null,
+      headersTimeout: ctx.timeoutMs,
+      bodyTimeout: ctx.timeoutMs,
+    },
+    exchange,
+  );
+}
