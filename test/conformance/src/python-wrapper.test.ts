@@ -1,0 +1,84 @@
+/** @module Runs the job API conformance suite against the Python wrapper (python -m racetrack_job_wrapper run ...). */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { jobApiConformance, startProcessJob } from './index.ts';
+import type { SampleDescription } from './index.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const wrapperDir = join(repoRoot, 'job-types', 'python3');
+const python = process.env['RACETRACK_PYTHON'] ?? 'python3';
+
+/** Starts the wrapper from the job's directory, as the python3 job type does. */
+function startWrapper(jobDir: string, entrypoint: string) {
+  return () => startProcessJob({
+    command: python,
+    args: ['-u', '-m', 'racetrack_job_wrapper', 'run', entrypoint, '--port', '{port}', '--host', '127.0.0.1'],
+    cwd: jobDir,
+    env: { PYTHONPATH: wrapperDir, JOB_DEPLOYMENT_TIMESTAMP: '1700000000', LOG_LEVEL: 'warning' },
+  });
+}
+
+const adder: SampleDescription = {
+  jobName: 'adder',
+  perform: { input: { numbers: [40, 2] }, output: 42 },
+  parameters: [{ name: 'numbers', required: true }],
+  invalidInputs: [
+    { input: { numbers: 'forty' }, field: 'numbers' },
+    { input: { numbers: [1, 'x'] }, field: 'numbers' },
+  ],
+};
+jobApiConformance({ name: 'python3 wrapper: samples/python-adder', start: startWrapper(join(repoRoot, 'samples/python-adder'), 'adder.py'), sample: adder });
+
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-auxiliary-endpoints',
+  start: startWrapper(join(repoRoot, 'samples/python-auxiliary-endpoints'), 'entrypoint.py'),
+  sample: {
+    jobName: 'python-auxiliary-endpoints',
+    perform: { input: { numbers: [40, 2] }, output: 42 },
+    parameters: [{ name: 'numbers', required: true }],
+    auxiliary: [
+      { path: '/explain', input: { x: 1, y: 3 }, output: { x_importance: 0.25, y_importance: 0.75 } },
+      { path: '/random', input: { start: 5, end: 5 }, output: 5 },
+    ],
+  },
+});
+
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-static-endpoints',
+  start: startWrapper(join(repoRoot, 'samples/python-static-endpoints'), 'entrypoint.py'),
+  sample: {
+    jobName: 'python-static-endpoints',
+    perform: { input: { name: 'Racetrack' }, output: 'hello Racetrack' },
+    parameters: [{ name: 'name', required: false }],
+    staticFiles: [
+      { path: '/manifest', contentType: 'application/x-yaml', contains: 'name: python-static-endpoints' },
+      { path: '/docs/guide.html', contentType: 'text/html', contains: 'Greeter guide' },
+    ],
+    staticDirectory: { path: '/docs', outsideFile: 'entrypoint.py', outsideText: 'class JobEntrypoint' },
+  },
+});
+
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-metrics',
+  start: startWrapper(join(repoRoot, 'samples/python-metrics'), 'entrypoint.py'),
+  sample: {
+    jobName: 'python-metrics',
+    perform: { input: { number: 7 }, output: true },
+    parameters: [{ name: 'number', required: true }],
+    customMetrics: ['job_wasted_seconds', 'job_positives', 'job_mood'],
+  },
+});
+
+jobApiConformance({
+  name: 'python3 wrapper: conformance fixture (errors, webview, concurrency)',
+  start: startWrapper(join(repoRoot, 'test/conformance/fixtures/python-conformance'), 'job.py'),
+  sample: {
+    jobName: 'conformance',
+    perform: { input: { numbers: [40, 2] }, output: 42 },
+    parameters: [{ name: 'numbers', required: true }, { name: 'delay', required: false }, { name: 'fail', required: false }],
+    invalidInputs: [{ input: { numbers: [1], fail: 'yes' }, field: 'fail' }],
+    failingInput: { input: { numbers: [1], fail: true }, message: 'failing on purpose' },
+    webview: { page: '/', contains: 'Conformance webview', staticFile: { path: '/style.css', contains: '#123456' } },
+    concurrency: { maxConcurrency: 1, maxQueue: 1, slowInput: { numbers: [1], delay: 1.5 } },
+  },
+});
