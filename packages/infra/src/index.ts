@@ -1,2 +1,3 @@
-/** @module Public surface of @racetrack/infra: the driver interface (drivers are added as siblings). */
+/** @module Public surface of @racetrack/infra: the driver interface and the drivers chosen at the composition root. */
 export type * from './core/driver.ts';
+export { createLocalDriver, LocalDriver, localDriverDefaults, type LocalDriverOptions } from './local/index.ts';

@@ -1,0 +1,160 @@
+/** @module The `local` infrastructure driver: each job instance is a detached child process on a loopback port. */
+import { mkdir } from 'node:fs/promises';
+import { RacetrackError } from '@racetrack/core';
+import type { InfraDriver, JobInstance, JobInstanceSpec } from '../core/driver.ts';
+import { readVersionLogs, followVersionLogs } from './logs.ts';
+import { findFreePorts, isPortFree, isSameProcessAlive, spawnDetached, stopProcessGroup } from './process.ts';
+import {
+  listVersions,
+  readJson,
+  readVersion,
+  removeReplicaStates,
+  removeVersion,
+  versionPaths,
+  writeJson,
+  type ReplicaState,
+  type VersionPaths,
+} from './state.ts';
+
+/** Settings of the local driver, resolved by the composition root. */
+export interface LocalDriverOptions {
+  /** Root of the driver's state: `<dataDir>/jobs/...`. */
+  dataDir: string;
+  /** Interface the jobs listen on and PUB connects to. */
+  host: string;
+  /** Environment every job starts with, below the spec's env (PATH, HOME...). */
+  baseEnv: Record<string, string>;
+  /** How long a job gets to exit after SIGTERM before SIGKILL. */
+  stopGraceMs: number;
+}
+
+/** Runs jobs as local processes; state survives a server restart so running jobs are found (and not orphaned). */
+export class LocalDriver implements InfraDriver {
+  readonly name = 'local';
+  readonly #options: LocalDriverOptions;
+  /** Exit codes seen by this server, by pid (the state file may not exist yet when a process dies at once). */
+  readonly #exits = new Map<number, number | null>();
+
+  constructor(options: LocalDriverOptions) {
+    this.#options = options;
+  }
+
+  async deploy(spec: JobInstanceSpec): Promise<JobInstance[]> {
+    if (spec.artefact.kind !== 'process') {
+      throw new RacetrackError('INFRASTRUCTURE_UNKNOWN', `the local infrastructure runs prepared directories, not images (${spec.artefact.image}); deploy to docker instead`);
+    }
+    if (!Number.isInteger(spec.replicas) || spec.replicas < 1) throw new RacetrackError('MANIFEST_INVALID', `replicas must be a whole number >= 1, got ${spec.replicas}`);
+    const paths = this.#paths(spec.jobName, spec.version);
+    await this.#stopAll(paths);
+    await removeReplicaStates(paths);
+    await mkdir(paths.dir, { recursive: true });
+    await writeJson(paths.spec, spec);
+    const ports = await findFreePorts(this.#options.host, spec.replicas);
+    const started: ReplicaState[] = [];
+    try {
+      for (const [replica, port] of ports.entries()) started.push(await this.#start(paths, spec, replica, port, 0));
+    } catch (error) {
+      // All or nothing: a replica that could not start takes its siblings down with it.
+      await this.#stopAll(paths);
+      await removeVersion(paths);
+      throw new RacetrackError('INTERNAL', `could not start ${spec.jobName} ${spec.version}: ${(error as Error).message}`, { cause: error });
+    }
+    return started.map((state) => this.#instance(spec, state));
+  }
+
+  async remove(jobName: string, version: string): Promise<void> {
+    const paths = this.#paths(jobName, version);
+    await this.#stopAll(paths);
+    await removeVersion(paths);
+  }
+
+  async list(): Promise<JobInstance[]> {
+    const instances: JobInstance[] = [];
+    for (const { jobName, version } of await listVersions(this.#options.dataDir)) {
+      const saved = await readVersion(this.#paths(jobName, version));
+      if (!saved) continue;
+      for (const state of saved.replicas) instances.push(this.#instance(saved.spec, state));
+    }
+    return instances;
+  }
+
+  async restart(jobName: string, version: string, replica: number): Promise<JobInstance> {
+    const paths = this.#paths(jobName, version);
+    const saved = await readVersion(paths);
+    const previous = saved?.replicas.find((r) => r.replica === replica);
+    if (!saved || !previous) throw new RacetrackError('JOB_NOT_FOUND', `no replica ${replica} of ${jobName} ${version} on the local infrastructure`);
+    await stopProcessGroup(previous, this.#options.stopGraceMs);
+    // Keep the address PUB already knows when it is still free.
+    const port = (await isPortFree(this.#options.host, previous.port)) ? previous.port : ((await findFreePorts(this.#options.host, 1))[0] as number);
+    const state = await this.#start(paths, saved.spec, replica, port, previous.restarts + 1);
+    return this.#instance(saved.spec, state);
+  }
+
+  readLogs(jobName: string, version: string, tail: number): Promise<string> {
+    return readVersionLogs(this.#paths(jobName, version).dir, tail);
+  }
+
+  followLogs(jobName: string, version: string, onLine: (line: string) => void): () => void {
+    return followVersionLogs(this.#paths(jobName, version).dir, onLine);
+  }
+
+  async close(): Promise<void> {
+    // Jobs are detached and outlive the driver on purpose; there is nothing of the driver's own to release.
+  }
+
+  #paths(jobName: string, version: string): VersionPaths {
+    return versionPaths(this.#options.dataDir, jobName, version);
+  }
+
+  async #start(paths: VersionPaths, spec: JobInstanceSpec, replica: number, port: number, restarts: number): Promise<ReplicaState> {
+    if (spec.artefact.kind !== 'process') throw new RacetrackError('INFRASTRUCTURE_UNKNOWN', 'the local infrastructure runs prepared directories only');
+    const stateFile = paths.replicaState(replica);
+    const identity = await spawnDetached({
+      command: spec.artefact.command,
+      args: spec.artefact.args,
+      cwd: spec.artefact.cwd,
+      env: {
+        ...this.#options.baseEnv,
+        ...spec.env,
+        PORT: String(port),
+        JOB_HOST: this.#options.host,
+        JOB_DEPLOYMENT_TIMESTAMP: String(spec.deploymentTimestamp),
+      },
+      logFile: paths.replicaLog(replica),
+      onExit: (exitCode, pid) => {
+        this.#exits.set(pid, exitCode);
+        void this.#recordExit(stateFile, pid, exitCode);
+      },
+    });
+    const state: ReplicaState = { ...identity, replica, port, startedAt: Date.now(), restarts };
+    // A process that died before its state was written still gets its exit code recorded.
+    if (this.#exits.has(identity.pid)) state.exitCode = this.#exits.get(identity.pid) ?? null;
+    await writeJson(stateFile, state);
+    return state;
+  }
+
+  /** Notes the exit code, unless the state file has meanwhile been replaced by a newer process. */
+  async #recordExit(stateFile: string, pid: number, exitCode: number | null): Promise<void> {
+    const state = await readJson<ReplicaState>(stateFile);
+    if (state?.pid === pid) await writeJson(stateFile, { ...state, exitCode });
+  }
+
+  async #stopAll(paths: VersionPaths): Promise<void> {
+    const saved = await readVersion(paths);
+    await Promise.all((saved?.replicas ?? []).map((state) => stopProcessGroup(state, this.#options.stopGraceMs)));
+  }
+
+  #instance(spec: JobInstanceSpec, state: ReplicaState): JobInstance {
+    const running = isSameProcessAlive(state);
+    return {
+      jobName: spec.jobName,
+      version: spec.version,
+      replica: state.replica,
+      address: `${this.#options.host}:${state.port}`,
+      state: running ? 'running' : 'exited',
+      id: String(state.pid),
+      restarts: state.restarts,
+      ...(running ? {} : { exitCode: state.exitCode ?? null }),
+    };
+  }
+}

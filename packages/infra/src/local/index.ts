@@ -1,0 +1,35 @@
+/** @module The `local` infrastructure driver: jobs as child processes on this machine (the all-in-one default). */
+import { LocalDriver, type LocalDriverOptions } from './driver.ts';
+
+export { LocalDriver, type LocalDriverOptions } from './driver.ts';
+
+/** Defaults of the local driver, in one place. */
+export const localDriverDefaults = { host: '127.0.0.1', stopGraceMs: 5000 } as const;
+
+/** Variables a job inherits from the server; anything else of the server's env (which may hold secrets) is not passed on. */
+const inheritedEnvKeys = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
+
+/**
+ * Creates the local driver keeping state under `<dataDir>/jobs`.
+ * @example const driver = createLocalDriver({ dataDir: '/home/me/.racetrack' })
+ */
+export function createLocalDriver(options: { dataDir: string } & Partial<Omit<LocalDriverOptions, 'dataDir'>>): LocalDriver {
+  return new LocalDriver({
+    ...localDriverDefaults,
+    baseEnv: options.baseEnv ?? pickInheritedEnv(),
+    ...withoutUndefined(options),
+  } satisfies LocalDriverOptions);
+}
+
+function pickInheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of inheritedEnvKeys) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
