@@ -47,7 +47,16 @@ export async function buildNodeJob(context: LocalBuildContext): Promise<Extract<
     kind: 'process',
     cwd: workspaceDir,
     command: process.execPath,
-    args: [runnerMainPath(), '--entrypoint', entrypoint, '--schema', schemaPath, '--manifest', manifestPath],
+    args: [
+      runnerMainPath(),
+      '--entrypoint',
+      entrypoint,
+      '--schema',
+      schemaPath,
+      '--manifest',
+      manifestPath,
+      ...(extra.entrypoint_class ? ['--class', extra.entrypoint_class] : []),
+    ],
   };
 }
 
