@@ -1,0 +1,164 @@
+/** @module Builds a job's container image: the job type's base image once, then the job image from its template. */
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import { RacetrackError } from '@racetrack/core';
+import { buildEnvFileName, renderBuildEnvFile } from './build-env.ts';
+import { hashDirectory, tarContext, type GeneratedFile } from './context.ts';
+import { buildWithEngine } from './docker-build.ts';
+import { baseImageName, imageLabels, jobImageName } from './labels.ts';
+import { defaultRecipePaths, imageRecipe, type ImageRecipe, type RecipePaths } from './recipes.ts';
+import { renderDockerfileTemplate } from './template.ts';
+
+/** Inputs of one job image build. */
+export interface BuildJobImageOptions {
+  /** Build context: the job's source (python3, docker-proxy) or the workspace the node job type prepared. */
+  workspaceDir: string;
+  manifest: Record<string, unknown>;
+  jobType: { name: string; version: string };
+  /** Hash of the job's content (source + manifest + build inputs); part of the image tag. */
+  contentHash: string;
+  /** build_env plus secret build vars: reach the build steps only, never an image layer, history or log. */
+  buildEnv?: Record<string, string>;
+  noCache?: boolean;
+  onLog?: (line: string) => void;
+  gitVersion?: string;
+  racetrackVersion?: string;
+  docker?: Dockerode;
+  /** Image repository prefix (a registry namespace later); default `racetrack`. */
+  repository?: string;
+  paths?: RecipePaths;
+}
+
+/** What was built (or reused). */
+export interface BuiltJobImage {
+  image: string;
+  imageId: string;
+  baseImage?: string;
+  /** True when an image with this tag already existed and nothing was built. */
+  reused: boolean;
+}
+
+/** Name of the rendered Dockerfile inside the job context; hidden so it does not clash with a job's own Dockerfile. */
+const renderedDockerfile = '.racetrack-job.Dockerfile';
+/** Base image tags by job type and version, so the base context is assembled and hashed once per process. */
+const baseImages = new Map<string, string>();
+
+/** Builds (or reuses) the image of one job version; streams the build log to `onLog`. */
+export async function buildJobImage(options: BuildJobImageOptions): Promise<BuiltJobImage> {
+  const docker = options.docker ?? new Dockerode();
+  const log = options.onLog ?? (() => {});
+  const paths = options.paths ?? defaultRecipePaths();
+  const repository = options.repository ?? 'racetrack';
+  const recipe = imageRecipe(options.jobType.name, paths);
+  const jobName = stringField(options.manifest, 'name');
+  const version = stringField(options.manifest, 'version');
+  const image = jobImageName(repository, jobName, version, options.contentHash);
+  const buildEnv = options.buildEnv ?? {};
+
+  if (!options.noCache && (await imageId(docker, image))) {
+    log(`image ${image} already built for this content, reusing it`);
+    return { image, imageId: (await imageId(docker, image)) as string, reused: true };
+  }
+  const baseImage = recipe.assembleBase ? await ensureBaseImage(docker, recipe, options.jobType.version, repository, log) : undefined;
+  const labels = {
+    [imageLabels.component]: 'job',
+    [imageLabels.kind]: 'job',
+    [imageLabels.jobName]: jobName,
+    [imageLabels.jobVersion]: version,
+    [imageLabels.jobType]: `${options.jobType.name}:${options.jobType.version}`,
+    [imageLabels.contentHash]: options.contentHash,
+  };
+  let dockerfile: string;
+  const extra: GeneratedFile[] = [];
+  if (recipe.jobTemplatePath && baseImage) {
+    const template = await readFile(recipe.jobTemplatePath, 'utf8');
+    const racetrackVersion = options.racetrackVersion ?? (await repoVersion(paths.repoRoot));
+    const rendered = renderDockerfileTemplate(template, {
+      base_image: baseImage,
+      env_vars: {},
+      manifest: options.manifest,
+      git_version: options.gitVersion ?? 'unknown',
+      deployed_by_racetrack_version: racetrackVersion,
+      job_type_version: `${options.jobType.name}:${options.jobType.version}`,
+    });
+    extra.push({ name: renderedDockerfile, content: rendered }, { name: buildEnvFileName, content: renderBuildEnvFile(buildEnv), mode: 0o600 });
+    dockerfile = renderedDockerfile;
+  } else {
+    dockerfile = await userDockerfile(options.workspaceDir, options.manifest);
+    if (Object.keys(buildEnv).length > 0) log('note: build_env is not passed to a docker-proxy job\'s own Dockerfile');
+  }
+
+  log(`building image ${image}${options.noCache ? ' (no cache)' : ''}`);
+  const context = tarContext(options.workspaceDir, extra, (relative) => relative === '.git' || relative === 'node_modules/@racetrack/job-runner');
+  try {
+    const id = await buildWithEngine(docker, context, { tag: image, dockerfile, labels, noCache: options.noCache ?? false, mask: Object.values(buildEnv), onLog: log });
+    return { image, imageId: id, ...(baseImage ? { baseImage } : {}), reused: false };
+  } finally {
+    // Stage images that saw the build vars are untagged and labelled; remove them so the values leave the daemon.
+    if (Object.keys(buildEnv).length > 0) await pruneBuildStages(docker);
+  }
+}
+
+async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVersion: string, repository: string, log: (line: string) => void): Promise<string> {
+  const key = `${repository}/${recipe.jobType}:${jobTypeVersion}`;
+  const known = baseImages.get(key);
+  if (known && (await imageId(docker, known))) return known;
+  const dir = await mkdtemp(path.join(os.tmpdir(), `racetrack-base-${recipe.jobType}-`));
+  try {
+    await (recipe.assembleBase as (dir: string) => Promise<void>)(dir);
+    const name = baseImageName(repository, recipe.jobType, jobTypeVersion, await hashDirectory(dir));
+    if (!(await imageId(docker, name))) {
+      log(`building base image ${name}`);
+      const labels = { [imageLabels.component]: 'job', [imageLabels.kind]: 'base', [imageLabels.jobType]: `${recipe.jobType}:${jobTypeVersion}` };
+      await buildWithEngine(docker, tarContext(dir, []), { tag: name, dockerfile: 'Dockerfile', labels, noCache: false, mask: [], onLog: log });
+    } else {
+      log(`base image ${name} is up to date`);
+    }
+    baseImages.set(key, name);
+    return name;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function pruneBuildStages(docker: Dockerode): Promise<void> {
+  await docker.pruneImages({ filters: { dangling: ['true'], label: ['racetrack-build-stage'] } });
+}
+
+async function userDockerfile(workspaceDir: string, manifest: Record<string, unknown>): Promise<string> {
+  const extra = (manifest.jobtype_extra ?? {}) as Record<string, unknown>;
+  const legacy = (manifest.docker ?? {}) as Record<string, unknown>;
+  const configured = extra.dockerfile_path ?? legacy.dockerfile_path ?? 'Dockerfile';
+  if (typeof configured !== 'string' || path.isAbsolute(configured) || path.normalize(configured).startsWith('..')) {
+    throw new RacetrackError('MANIFEST_INVALID', 'jobtype_extra.dockerfile_path must be a relative path inside the job directory', { details: { field: 'jobtype_extra.dockerfile_path' } });
+  }
+  const exists = await access(path.join(workspaceDir, configured)).then(() => true, () => false);
+  if (!exists) {
+    throw new RacetrackError('BUILD_CONTEXT_INVALID', `Dockerfile ${configured} not found in the job directory; add it or set jobtype_extra.dockerfile_path`, {
+      details: { field: 'jobtype_extra.dockerfile_path' },
+    });
+  }
+  return configured.split(path.sep).join('/');
+}
+
+async function imageId(docker: Dockerode, name: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(name).inspect()).Id;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw new RacetrackError('UNAVAILABLE', `the Docker Engine does not answer: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function stringField(manifest: Record<string, unknown>, field: string): string {
+  const value = manifest[field];
+  if (typeof value !== 'string' || value === '') throw new RacetrackError('MANIFEST_INVALID', `manifest field ${field} is required to build an image`, { details: { field } });
+  return value;
+}
+
+async function repoVersion(repoRoot: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}

@@ -1,0 +1,57 @@
+/** @module Lists and prunes the images Racetrack built (found by label, never by name). */
+import type Dockerode from 'dockerode';
+import { imageLabels } from './labels.ts';
+
+/** One Racetrack image as listed by the Engine. */
+export interface RacetrackImage {
+  id: string;
+  tags: string[];
+  kind: 'base' | 'job';
+  jobName?: string;
+  jobVersion?: string;
+  created: number;
+  size: number;
+}
+
+/** Every image labelled `racetrack-component=job` (bases and jobs). */
+export async function listRacetrackImages(docker: Dockerode): Promise<RacetrackImage[]> {
+  const images = await docker.listImages({ filters: { label: [`${imageLabels.component}=job`] } });
+  return images.map((info) => {
+    const labels = info.Labels ?? {};
+    return {
+      id: info.Id,
+      tags: (info.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>'),
+      kind: labels[imageLabels.kind] === 'base' ? 'base' : 'job',
+      ...(labels[imageLabels.jobName] ? { jobName: labels[imageLabels.jobName] } : {}),
+      ...(labels[imageLabels.jobVersion] ? { jobVersion: labels[imageLabels.jobVersion] } : {}),
+      created: info.Created,
+      size: info.Size,
+    };
+  });
+}
+
+/** Removes job images of `jobName` (all versions, or one) that no container uses; returns the removed tags. */
+export async function removeJobImages(docker: Dockerode, jobName: string, version?: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const image of await listRacetrackImages(docker)) {
+    if (image.kind !== 'job' || image.jobName !== jobName || (version !== undefined && image.jobVersion !== version)) continue;
+    for (const tag of image.tags) {
+      try {
+        await docker.getImage(tag).remove();
+        removed.push(tag);
+      } catch (error) {
+        // 409: a container still uses it; it goes when that container is removed and the next prune runs.
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      }
+    }
+  }
+  return removed;
+}
+
+/** Removes untagged Racetrack images older than `olderThanHours` (what `docker image prune` would, limited to ours). */
+export async function pruneRacetrackImages(docker: Dockerode, olderThanHours = 0): Promise<number> {
+  const result = await docker.pruneImages({
+    filters: { dangling: ['true'], label: [`${imageLabels.component}=job`], ...(olderThanHours > 0 ? { until: [`${olderThanHours}h`] } : {}) },
+  });
+  return result.ImagesDeleted?.length ?? 0;
+}
