@@ -1,0 +1,105 @@
+/** @module The background part of a deployment: build, register, start, wait; on failure roll back a new job. */
+import { randomUUID } from 'node:crypto';
+import { describeError } from '@racetrack/core';
+import type { JobRow } from '@racetrack/db';
+import type { BuildSource, LifecycleContext } from '../service/types.ts';
+import { createLogBuffer } from './log-buffer.ts';
+import { driverFor, provisionJob, recentJobLogs } from './provision.ts';
+import type { AcceptedDeployment } from './start-deployment.ts';
+
+function sourceOf(d: AcceptedDeployment): BuildSource {
+  const directory = d.manifest.git.directory;
+  if (d.payload.build_context) return { kind: 'archive', base64TarGz: d.payload.build_context, directory };
+  const credentials = d.payload.git_credentials ?? undefined;
+  return {
+    kind: 'git', remote: d.manifest.git.remote, directory,
+    ...(d.manifest.git.branch ? { branch: d.manifest.git.branch } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
+/** Runs one accepted deployment to `done` or `failed`; never throws for job or build errors. */
+export async function runDeployment(ctx: LifecycleContext, d: AcceptedDeployment): Promise<void> {
+  const { manifest } = d;
+  const logs = createLogBuffer(ctx.deployments, d.id);
+  let phase = 'building image';
+  // Phase writes are chained so the final status never races an older phase update.
+  let phaseWrites: Promise<void> = Promise.resolve();
+  const setPhase = (next: string): void => {
+    phase = next;
+    logs.push(`--- ${next}`);
+    phaseWrites = phaseWrites.then(() => logs.flush()).then(() => ctx.deployments.update(d.id, { phase: next }))
+      .catch((error: unknown) => ctx.logger.warn({ deploymentId: d.id, err: describeError(error) }, 'phase update failed'));
+  };
+  let created: JobRow | undefined;
+  let row: JobRow | undefined;
+  try {
+    const built = await ctx.builder.build({
+      deploymentId: d.id,
+      manifest: manifest as unknown as Record<string, unknown>,
+      source: sourceOf(d),
+      buildEnv: { ...manifest.build_env, ...d.payload.secret_vars?.build_env },
+      secretKeys: Object.keys(d.payload.secret_vars?.build_env ?? {}),
+      noCache: d.payload.build_flags?.includes('--no-cache') ?? false,
+      onLog: (line) => logs.push(line),
+      onPhase: setPhase,
+    });
+    if (built.warnings.length > 0) d.warnings.push(...built.warnings);
+    await logs.flush();
+    await ctx.deployments.update(d.id, {
+      warnings: d.warnings.length > 0 ? d.warnings.join('\n') : null,
+      imageName: built.contentHash ?? null,
+    });
+    setPhase('creating cluster resources');
+    const secrets = d.payload.secret_vars?.runtime_env;
+    const fields = {
+      status: 'starting', desiredState: 'running', jobTypeVersion: built.jobTypeVersion, infrastructureTarget: d.target,
+      manifest: manifest as unknown as Record<string, unknown>, manifestYaml: d.manifestYaml, replicas: manifest.replicas,
+      artefact: built.artefact as unknown as Record<string, unknown>, imageTag: built.contentHash ?? null,
+      gitVersion: built.gitVersion ?? null, runtimeEnv: manifest.runtime_env ?? {},
+      secretRuntimeEnv: secrets && Object.keys(secrets).length > 0 ? ctx.secretBox.seal(secrets) : null,
+      deploymentId: d.id, deployedBy: d.deployedBy, deployedAt: new Date(), error: null,
+    };
+    const existing = await ctx.jobs.find(manifest.name, manifest.version);
+    if (existing) {
+      row = await ctx.jobs.update(existing.id, fields);
+    } else {
+      await ctx.jobs.forgetDeleted(manifest.name, manifest.version);
+      created = await ctx.jobs.insert({ id: randomUUID(), name: manifest.name, version: manifest.version, ...fields });
+      row = created;
+    }
+    if (!row) throw new Error('the job was deleted while it was being deployed');
+    const running = await provisionJob(ctx, row, { onPhase: setPhase });
+    setPhase('post-deploy hooks');
+    await phaseWrites;
+    await logs.stop();
+    await ctx.deployments.update(d.id, { status: 'done', phase: null });
+    ctx.metrics.doneDeployments.inc();
+    ctx.metrics.deployedJobs.inc();
+    ctx.logger.info({ deploymentId: d.id, job: running.name, version: running.version }, 'job deployed');
+  } catch (error) {
+    const reason = describeError(error);
+    const driver = ctx.drivers.get(d.target);
+    const jobLogs = row && driver ? await recentJobLogs(driver, row.name, row.version, ctx.config.errorLogLines) : '';
+    const lastLines = jobLogs || logs.tail(ctx.config.errorLogLines).join('\n');
+    const message = `deployment failed at phase "${phase}": ${reason}${lastLines ? `\nlast log lines:\n${lastLines}` : ''}`;
+    await rollBack(ctx, d, created, row, reason)
+      .catch((rollbackError: unknown) => ctx.logger.error({ deploymentId: d.id, err: describeError(rollbackError) }, 'rollback failed'));
+    await phaseWrites;
+    await logs.stop();
+    await ctx.deployments.update(d.id, { status: 'failed', error: message });
+    ctx.logger.warn({ deploymentId: d.id, job: manifest.name, version: manifest.version, phase, err: reason }, 'deployment failed');
+  }
+}
+
+/** A new job disappears entirely; an existing one stays registered with the error shown. */
+async function rollBack(ctx: LifecycleContext, d: AcceptedDeployment, created: JobRow | undefined, row: JobRow | undefined, reason: string): Promise<void> {
+  if (!row) return;
+  const driver = driverFor(ctx, d.target);
+  if (created) {
+    await driver.remove(created.name, created.version);
+    await ctx.jobs.remove(created.id);
+  } else {
+    await ctx.jobs.update(row.id, { status: 'error', error: reason });
+  }
+}

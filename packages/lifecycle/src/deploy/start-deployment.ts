@@ -1,0 +1,71 @@
+/** @module POST /deploy: synchronous checks that answer 4xx at once, then the deployment runs in the background. */
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'yaml';
+import { RacetrackError, describeError, type DeployPayload } from '@racetrack/core';
+import { validateManifest, type Manifest } from '@racetrack/manifest';
+import type { LifecycleContext } from '../service/types.ts';
+import { driverFor } from './provision.ts';
+import { runDeployment } from './run-deployment.ts';
+
+/** A deployment that passed every synchronous check. */
+export interface AcceptedDeployment {
+  id: string;
+  manifest: Manifest;
+  manifestYaml: string;
+  target: string;
+  payload: DeployPayload;
+  deployedBy: string | null;
+  warnings: string[];
+}
+
+/** Validates a deploy request, records the deployment and starts it; returns its id. */
+export async function startDeployment(ctx: LifecycleContext, payload: DeployPayload, deployedBy: string | null): Promise<{ id: string; done: Promise<void> }> {
+  if (typeof payload !== 'object' || payload === null || typeof payload.manifest !== 'object' || payload.manifest === null) {
+    throw new RacetrackError('BAD_REQUEST', 'the request body must be JSON with a "manifest" object (the merged job.yaml)');
+  }
+  const { manifest, warnings } = validateManifest(payload.manifest);
+  const jobType = ctx.jobTypes.resolve(manifest.jobtype);
+  warnings.push(...jobType.validate(manifest as unknown as Record<string, unknown>));
+  const target = manifest.infrastructure_target ?? ctx.config.defaultInfrastructureTarget;
+  driverFor(ctx, target);
+  if (payload.build_context !== undefined && payload.build_context !== null && typeof payload.build_context !== 'string') {
+    throw new RacetrackError('BUILD_CONTEXT_INVALID', 'build_context must be a base64 string of a .tar.gz of the job directory');
+  }
+  const key = `${manifest.name}@${manifest.version}`;
+  const since = new Date(Date.now() - ctx.config.deploymentLockWindowMs);
+  if (ctx.active.has(key) || (await ctx.deployments.findInProgress(manifest.name, manifest.version, since))) {
+    throw new RacetrackError('DEPLOYMENT_IN_PROGRESS',
+      `job ${manifest.name} ${manifest.version} is being deployed right now; wait for that deployment to finish`);
+  }
+  if (!payload.force && !ctx.config.allowJobOverwrite) await checkOverwrite(ctx, manifest);
+
+  const id = randomUUID();
+  const manifestYaml = stringify(manifest);
+  ctx.active.add(key);
+  try {
+    await ctx.deployments.create({
+      id, jobName: manifest.name, jobVersion: manifest.version, manifestYaml, deployedBy,
+      infrastructureTarget: target, warnings: warnings.length > 0 ? warnings.join('\n') : null, phase: 'building image',
+    });
+  } catch (error) {
+    ctx.active.delete(key);
+    throw error;
+  }
+  ctx.metrics.requestedDeployments.inc();
+  const accepted: AcceptedDeployment = { id, manifest, manifestYaml, target, payload, deployedBy, warnings };
+  const done = runDeployment(ctx, accepted)
+    .catch((error: unknown) => ctx.logger.error({ deploymentId: id, err: describeError(error) }, 'deployment crashed'))
+    .finally(() => ctx.active.delete(key));
+  return { id, done };
+}
+
+async function checkOverwrite(ctx: LifecycleContext, manifest: Manifest): Promise<void> {
+  if (await ctx.jobs.find(manifest.name, manifest.version)) {
+    throw new RacetrackError('ALREADY_EXISTS',
+      `job ${manifest.name} ${manifest.version} is already deployed; bump the version or redeploy with --force`);
+  }
+  if (await ctx.jobs.findDeleted(manifest.name, manifest.version)) {
+    throw new RacetrackError('ALREADY_EXISTS',
+      `job ${manifest.name} ${manifest.version} was deployed before and deleted; bump the version or claim it again with --force`);
+  }
+}

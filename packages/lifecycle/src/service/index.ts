@@ -1,0 +1,61 @@
+/** @module The lifecycle service (created once) and its fastify plugin (registered under one or more prefixes). */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { DeployPayload } from '@racetrack/core';
+import { deploymentRepository, jobRepository, type JobRow } from '@racetrack/db';
+import { startDeployment } from '../deploy/start-deployment.ts';
+import { respawnJob } from '../jobs/job-operations.ts';
+import { createLifecycleMetrics } from '../metrics/index.ts';
+import { installErrorHandlers } from '../http/errors.ts';
+import { registerRootRoutes } from '../http/root-routes.ts';
+import { registerDeployRoutes } from '../http/deploy-routes.ts';
+import { registerJobRoutes } from '../http/job-routes.ts';
+import type { LifecycleContext, LifecycleDeps } from './types.ts';
+
+export interface Lifecycle {
+  readonly context: LifecycleContext;
+  /** Starts a deployment as POST /deploy does; `done` settles when it has finished (done or failed). */
+  deploy(payload: DeployPayload, deployedBy?: string | null): Promise<{ id: string; done: Promise<void> }>;
+  /** Starts a registered job again from its stored artefact and waits until it serves. */
+  respawn(row: JobRow): Promise<void>;
+  /** The fastify plugin serving the lifecycle API; register it with a prefix such as `/lifecycle`. */
+  plugin: FastifyPluginAsync;
+  /** Waits for deployments still running in this process (up to `timeoutMs`). */
+  drain(timeoutMs: number): Promise<void>;
+}
+
+/** Creates the lifecycle service over its collaborators. */
+export function createLifecycle(deps: LifecycleDeps): Lifecycle {
+  const context: LifecycleContext = {
+    ...deps,
+    jobs: jobRepository(deps.database.db),
+    deployments: deploymentRepository(deps.database.db),
+    metrics: createLifecycleMetrics(),
+    active: new Set(),
+  };
+  const running = new Set<Promise<void>>();
+  const deploy = async (payload: DeployPayload, deployedBy: string | null = null) => {
+    const started = await startDeployment(context, payload, deployedBy);
+    running.add(started.done);
+    void started.done.finally(() => running.delete(started.done));
+    return started;
+  };
+  const plugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+    installErrorHandlers(app);
+    registerRootRoutes(app, context);
+    registerDeployRoutes(app, context, deploy);
+    registerJobRoutes(app, context);
+  };
+  return {
+    context,
+    deploy,
+    respawn: (row) => respawnJob(context, row),
+    plugin,
+    async drain(timeoutMs) {
+      if (running.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+      await Promise.race([Promise.allSettled([...running]).then(() => undefined), timeout]);
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/** @module Server settings: the only place the all-in-one server reads the environment, defaults in one object. */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RacetrackError } from '@racetrack/core';
+
+export type ServerComponent = 'lifecycle' | 'pub' | 'dashboard' | 'supervisor';
+export const serverComponents: readonly ServerComponent[] = ['lifecycle', 'pub', 'dashboard', 'supervisor'];
+
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  /** PostgreSQL URL; the embedded database under the data dir when absent. */
+  databaseUrl?: string;
+  /** Run one component only (split shape). */
+  only?: ServerComponent;
+  /** Lifecycle URL PUB and the supervisor use when lifecycle runs elsewhere (split shape). */
+  lifecycleUrl?: string;
+  /** Public base URL of this server when it sits behind a proxy (default http://host:port). */
+  externalUrl?: string;
+  /** Reconcile interval of the supervisor. */
+  supervisorIntervalMs?: number;
+  /** Stop job processes on close (their desired state stays; the next start brings them back). */
+  stopJobsOnClose?: boolean;
+  logLevel?: string;
+  /** Environment to read (default process.env), e.g. for tests. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  components: ReadonlySet<ServerComponent>;
+  lifecycleUrl: string | undefined;
+  externalUrl: string | undefined;
+  supervisorIntervalMs: number;
+  stopJobsOnClose: boolean;
+  logLevel: string;
+  /** Key sealing deploy-time secrets; read from a file in the data dir when absent. */
+  secretKey: string | undefined;
+  env: Record<string, string | undefined>;
+}
+
+export const serverDefaults = {
+  port: 7200,
+  host: '127.0.0.1',
+  dataDirName: '.racetrack',
+  supervisorIntervalMs: 1000,
+  stopJobsOnClose: true,
+  logLevel: 'info',
+} as const;
+
+/** Resolves options over env (RACETRACK_PORT, RACETRACK_HOST, RACETRACK_DATA_DIR, RACETRACK_DATABASE_URL, ...) over defaults. */
+export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
+  const env = options.env ?? process.env;
+  const port = options.port ?? (env['RACETRACK_PORT'] ? Number(env['RACETRACK_PORT']) : serverDefaults.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RacetrackError('BAD_REQUEST', `port must be a number from 0 to 65535, got ${String(port)}`);
+  }
+  const only = options.only ?? (env['RACETRACK_ONLY'] as ServerComponent | undefined);
+  if (only !== undefined && !serverComponents.includes(only)) {
+    throw new RacetrackError('BAD_REQUEST', `--only must be one of ${serverComponents.join(', ')}, got "${only}"`);
+  }
+  const interval = options.supervisorIntervalMs ?? Number(env['RACETRACK_SUPERVISOR_INTERVAL_MS'] ?? serverDefaults.supervisorIntervalMs);
+  return {
+    port,
+    host: options.host ?? env['RACETRACK_HOST'] ?? serverDefaults.host,
+    dataDir: resolve(options.dataDir ?? env['RACETRACK_DATA_DIR'] ?? join(homedir(), serverDefaults.dataDirName)),
+    databaseUrl: options.databaseUrl ?? (env['RACETRACK_DATABASE_URL'] || undefined),
+    components: new Set(only ? [only] : serverComponents),
+    lifecycleUrl: options.lifecycleUrl ?? (env['LIFECYCLE_URL'] || undefined),
+    externalUrl: options.externalUrl ?? (env['RACETRACK_EXTERNAL_URL'] || undefined),
+    supervisorIntervalMs: interval > 0 ? interval : serverDefaults.supervisorIntervalMs,
+    stopJobsOnClose: options.stopJobsOnClose ?? (env['RACETRACK_STOP_JOBS_ON_CLOSE'] ? env['RACETRACK_STOP_JOBS_ON_CLOSE'] === 'true' : serverDefaults.stopJobsOnClose),
+    logLevel: options.logLevel ?? env['LOG_LEVEL'] ?? serverDefaults.logLevel,
+    secretKey: env['RACETRACK_SECRET_KEY'] || undefined,
+    env,
+  };
+}

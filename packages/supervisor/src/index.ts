@@ -1,0 +1,75 @@
+/** @module Public surface of @racetrack/supervisor: the reconcile loop between the registry and the drivers. */
+import { createLogger, describeError, type Logger } from '@racetrack/core';
+import { deploymentRepository, jobRepository, type Database, type JobRow } from '@racetrack/db';
+import type { InfraDriver } from '@racetrack/infra';
+import { Backoff, type BackoffOptions } from './backoff/index.ts';
+import { reconcileOnce } from './reconcile/index.ts';
+import { recoverInterrupted } from './recover/index.ts';
+
+export { Backoff, type BackoffOptions } from './backoff/index.ts';
+export { haltedMessage } from './recover/index.ts';
+
+export interface SupervisorOptions {
+  database: Database;
+  drivers: ReadonlyMap<string, InfraDriver>;
+  /** Pause between reconcile passes. Default 1000 ms. */
+  intervalMs?: number;
+  /** Starts a registered job the driver has no instance of (lifecycle's respawn); absent = mark it lost. */
+  respawn?: (row: JobRow) => Promise<void>;
+  /** In-progress deployments older than this fail at start. 0 when lifecycle runs in this process. Default 1 h. */
+  staleDeploymentAgeMs?: number;
+  backoff?: Partial<BackoffOptions>;
+  logger?: Logger;
+}
+
+export interface Supervisor {
+  /** Recovers interrupted deployments, reconciles once (adopt survivors, remove orphans), then loops. */
+  start(): Promise<void>;
+  /** One reconcile pass now. */
+  reconcile(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Creates the supervisor; nothing runs until start(). */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const logger = options.logger ?? createLogger('supervisor');
+  const jobs = jobRepository(options.database.db);
+  const deployments = deploymentRepository(options.database.db);
+  const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000, ...options.backoff });
+  const respawning = new Set<string>();
+  const intervalMs = options.intervalMs ?? 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let current: Promise<void> = Promise.resolve();
+
+  const reconcile = (): Promise<void> => {
+    // Passes never overlap; a failed pass doesn't block the next one.
+    const pass = current.then(() => reconcileOnce({
+      jobs, drivers: options.drivers, backoff, logger, respawning, ...(options.respawn ? { respawn: options.respawn } : {}),
+    }));
+    current = pass.catch(() => undefined);
+    return pass;
+  };
+  const loop = (): void => {
+    timer = setTimeout(() => {
+      reconcile()
+        .catch((error: unknown) => logger.error({ err: describeError(error) }, 'reconcile pass failed'))
+        .finally(() => { if (!stopped) loop(); });
+    }, intervalMs);
+  };
+  return {
+    async start() {
+      await recoverInterrupted({
+        jobs, deployments, drivers: options.drivers, logger, staleAgeMs: options.staleDeploymentAgeMs ?? 3_600_000,
+      });
+      await reconcile();
+      if (!stopped) loop();
+    },
+    reconcile,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/** @module One reconcile pass: desired state (database) against actual state (drivers). */
+import { describeError, type Logger } from '@racetrack/core';
+import type { JobRepository, JobRow } from '@racetrack/db';
+import type { InfraDriver, JobInstance } from '@racetrack/infra';
+import type { Backoff } from '../backoff/index.ts';
+
+export interface ReconcileDeps {
+  jobs: JobRepository;
+  drivers: ReadonlyMap<string, InfraDriver>;
+  backoff: Backoff;
+  logger: Logger;
+  /** Starts a job the driver has no instance of at all (from its stored artefact); absent = mark it lost. */
+  respawn?: (row: JobRow) => Promise<void>;
+  /** Job ids being respawned now (skipped until that finishes). */
+  respawning: Set<string>;
+}
+
+const instanceKey = (target: string, name: string, version: string) => `${target}\u0000${name}\u0000${version}`;
+
+/** Lists every driver's instances first, then the registry, so an instance started after our read is never an orphan. */
+export async function reconcileOnce(deps: ReconcileDeps): Promise<void> {
+  const actual = new Map<string, JobInstance[]>();
+  const listed = new Set<string>();
+  for (const [target, driver] of deps.drivers) {
+    try {
+      for (const instance of await driver.list()) {
+        const key = instanceKey(target, instance.jobName, instance.version);
+        actual.set(key, [...(actual.get(key) ?? []), instance]);
+      }
+      listed.add(target);
+    } catch (error) {
+      deps.logger.warn({ target, err: describeError(error) }, 'cannot list instances; skipping this target');
+    }
+  }
+  const rows = await deps.jobs.list();
+  const known = new Set(rows.map((r) => instanceKey(r.infrastructureTarget, r.name, r.version)));
+  await removeOrphans(deps, actual, known);
+  deps.backoff.retain(new Set(rows.map((r) => r.id)));
+  const now = Date.now();
+  for (const row of rows) {
+    if (row.desiredState !== 'running' || row.status === 'starting' || deps.respawning.has(row.id)) continue;
+    if (!listed.has(row.infrastructureTarget)) {
+      if (!deps.drivers.has(row.infrastructureTarget)) {
+        await observe(deps, row, { status: 'lost', error: `infrastructure target "${row.infrastructureTarget}" is not available` });
+      }
+      continue;
+    }
+    const instances = actual.get(instanceKey(row.infrastructureTarget, row.name, row.version)) ?? [];
+    if (instances.length === 0) await respawnMissing(deps, row, now);
+    else await restartDead(deps, row, instances, now);
+  }
+}
+
+async function removeOrphans(deps: ReconcileDeps, actual: Map<string, JobInstance[]>, known: Set<string>): Promise<void> {
+  for (const [key, instances] of actual) {
+    if (known.has(key)) continue;
+    const [target = '', name = '', version = ''] = key.split('\u0000');
+    deps.logger.warn({ target, job: name, version, instances: instances.length }, 'removing orphaned job instances (not in the registry)');
+    try {
+      await deps.drivers.get(target)?.remove(name, version);
+    } catch (error) {
+      deps.logger.error({ target, job: name, version, err: describeError(error) }, 'cannot remove orphaned instances');
+    }
+  }
+}
+
+async function respawnMissing(deps: ReconcileDeps, row: JobRow, now: number): Promise<void> {
+  if (!deps.respawn) {
+    await observe(deps, row, { status: 'lost', error: 'no instance of this job is running', addresses: [] });
+    return;
+  }
+  if (!deps.backoff.due(row.id, now)) return;
+  const attempt = deps.backoff.attempted(row.id, now);
+  await observe(deps, row, { status: 'error', error: `no instance is running; starting it again (attempt ${attempt})`, addresses: [] });
+  deps.respawning.add(row.id);
+  const respawn = deps.respawn;
+  void (async () => {
+    try {
+      await respawn(row);
+      deps.logger.info({ job: row.name, version: row.version }, 'job started again');
+    } catch (error) {
+      deps.logger.error({ job: row.name, version: row.version, err: describeError(error) }, 'cannot start the job again');
+      const fresh = await deps.jobs.findById(row.id);
+      if (fresh) await deps.jobs.observe(row.id, { status: 'error', error: `cannot start the job again: ${describeError(error)}` });
+    } finally {
+      deps.respawning.delete(row.id);
+    }
+  })();
+}
+
+async function restartDead(deps: ReconcileDeps, row: JobRow, instances: JobInstance[], now: number): Promise<void> {
+  const driver = deps.drivers.get(row.infrastructureTarget);
+  if (!driver) return;
+  const problems: string[] = [];
+  let restarts = row.restarts;
+  const up: JobInstance[] = [];
+  for (let replica = 0; replica < row.replicas; replica++) {
+    const key = `${row.id}#${replica}`;
+    const instance = instances.find((i) => i.replica === replica);
+    if (instance?.state === 'running') {
+      deps.backoff.up(key, now);
+      up.push(instance);
+      continue;
+    }
+    const why = instance ? `replica ${replica} exited with code ${instance.exitCode ?? 'unknown'}` : `replica ${replica} is missing`;
+    if (deps.backoff.due(key, now)) {
+      const attempt = deps.backoff.attempted(key, now);
+      try {
+        const restarted = await driver.restart(row.name, row.version, replica);
+        restarts += 1;
+        deps.logger.warn({ job: row.name, version: row.version, replica, attempt, reason: why }, 'restarted a job replica');
+        if (restarted.state === 'running') up.push(restarted);
+      } catch (error) {
+        deps.logger.error({ job: row.name, version: row.version, replica, err: describeError(error) }, 'cannot restart a job replica');
+      }
+    }
+    if (!up.some((i) => i.replica === replica)) problems.push(`${why}; restarting with backoff (attempt ${deps.backoff.attempts(key)})`);
+  }
+  const addresses = up.sort((a, b) => a.replica - b.replica).map((i) => i.address);
+  await observe(deps, row, {
+    status: problems.length === 0 ? 'running' : 'error',
+    error: problems.length === 0 ? null : problems.join('; '),
+    addresses,
+    restarts,
+  });
+}
+
+type Observed = { status: string; error: string | null; addresses?: string[]; restarts?: number };
+
+async function observe(deps: ReconcileDeps, row: JobRow, next: Observed): Promise<void> {
+  const same = row.status === next.status && row.error === next.error && (next.restarts ?? row.restarts) === row.restarts &&
+    JSON.stringify(next.addresses ?? row.addresses) === JSON.stringify(row.addresses);
+  if (same) return;
+  await deps.jobs.observe(row.id, next);
+}
