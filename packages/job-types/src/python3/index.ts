@@ -1,0 +1,29 @@
+/** @module The built-in `python3` job type: a Python class with `perform`, served by the stdlib-only racetrack_job_wrapper. */
+import type { JobType } from '../core/job-type.ts';
+import { buildPythonJob } from './build.ts';
+import { resolvePython3Config, type Python3Config } from './config.ts';
+import { readPythonExtra } from './validate.ts';
+import { wrapperHash } from './wrapper-files.ts';
+
+export { resolvePython3Config, type Python3Config } from './config.ts';
+
+/** Version of the python3 job type itself (recorded as `job_type_version` = `python3:<version>`). */
+export const python3JobTypeVersion = '0.1.0';
+
+/** A python3 job type using the given interpreter settings. */
+export function createPython3JobType(config: Python3Config): JobType {
+  return {
+    name: 'python3',
+    version: python3JobTypeVersion,
+    validate: (manifest) => readPythonExtra(manifest).warnings,
+    // Requirements are part of the hashed job files; the interpreter and the wrapper are not.
+    cacheKeyExtras: (manifest) => {
+      const version = readPythonExtra(manifest).extra.python_version ?? '';
+      return [`python=${config.python}`, `python_version=${version}`, `wrapper=${wrapperHash()}`];
+    },
+    buildLocal: (context) => buildPythonJob(context, config),
+  };
+}
+
+/** The `python3` job type configured from the environment (RACETRACK_PYTHON, pip settings). */
+export const python3JobType: JobType = createPython3JobType(resolvePython3Config(process.env));
