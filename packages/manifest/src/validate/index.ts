@@ -86,5 +86,8 @@ function normalise(fields: Record<string, unknown>): Manifest {
     const map = copy[key];
     if (isRecord(map)) copy[key] = Object.fromEntries(Object.entries(map).map(([name, value]) => [name, String(value)]));
   }
-  return copy as unknown as Manifest;
+  // Schema order reads best in `racetrack validate` output and stored manifest_yaml.
+  const ordered: Record<string, unknown> = {};
+  for (const key of Object.keys(manifestJsonSchema.properties)) if (copy[key] !== undefined) ordered[key] = copy[key];
+  return ordered as unknown as Manifest;
 }
