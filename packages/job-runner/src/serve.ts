@@ -84,10 +84,13 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
   const config = resolveConfig(env, manifest, { ...options.overrides, ...(options.port !== undefined ? { port: options.port } : {}), ...(options.host ? { host: options.host } : {}) });
   const logger = options.logger ?? createLogger('job', { level: config.logLevel });
   const state = startingState();
+  const limiter = createLimiter(config);
+  const metrics = new JobMetrics();
+  metrics.queueLength = () => limiter.queued;
   const parts: AppParts = {
     config, state, host, rootDir, logger,
-    metrics: new JobMetrics(),
-    limiter: createLimiter(config),
+    metrics,
+    limiter,
     jobSchema: typeof options.schema === 'object' ? options.schema : undefined,
   };
   let current = await buildApp(parts);
@@ -116,7 +119,9 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
       await previous.app.close();
       logger.info({ endpoints: Object.keys(info.endpoints) }, 'job entrypoint ready');
     },
+  ).catch(
     (error: unknown) => {
+      state.info = undefined;
       const detail = (error as { detail?: { message: string; type: string; stack?: string } }).detail;
       state.live = false;
       state.error = detail ? `${detail.type}: ${detail.message}` : describeError(error);

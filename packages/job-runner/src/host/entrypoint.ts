@@ -147,8 +147,10 @@ function methodNameOf(instance: Entrypoint, fn: AnyFunction): string | undefined
   return undefined;
 }
 
-function describe(_instance: Entrypoint, methodName: string | undefined, fn: AnyFunction): EndpointInfo {
-  return { methodName, parameters: readSourceParameters(fn) };
+function describe(instance: Entrypoint, methodName: string | undefined, fn: AnyFunction): EndpointInfo {
+  // A bound function's source is "[native code]": read the names from the method it was bound from.
+  const method = methodName ? instance[methodName] : undefined;
+  return { methodName, parameters: readSourceParameters(typeof method === 'function' ? (method as AnyFunction) : fn) };
 }
 
 /** `explain`, `/explain` and `/api/v1/explain` all mean `/explain`. */

@@ -14,7 +14,14 @@ export class JobMetrics {
   readonly endpointStarted = new Counter({ name: 'endpoint_requests_started_total', help: 'Job endpoint calls started, by endpoint', labelNames: ['endpoint'], registers: [this.registry] });
   readonly lastCall = new Gauge({ name: 'last_call_timestamp', help: 'Unix time (seconds) of the last job endpoint call', registers: [this.registry] });
   readonly inFlight = new Gauge({ name: 'requests_in_flight', help: 'Job endpoint calls running now (including those waiting for a concurrency slot)', labelNames: ['endpoint'], registers: [this.registry] });
-  readonly queued = new Gauge({ name: 'requests_waiting_in_queue', help: 'Job endpoint calls waiting for a concurrency slot', registers: [this.registry] });
+  /** Reports the concurrency queue's length at scrape time (set by the server). */
+  queueLength: () => number = () => 0;
+  readonly queued: Gauge = new Gauge({
+    name: 'requests_waiting_in_queue',
+    help: 'Job endpoint calls waiting for a concurrency slot',
+    registers: [this.registry],
+    collect: (): void => this.queued.set(this.queueLength()),
+  });
   readonly commonsErrors = new Counter({ name: 'commons_internal_server_errors_total', help: 'HTTP requests answered with a 5xx status', registers: [this.registry] });
   readonly commonsDuration = new Histogram({ name: 'commons_request_duration', help: 'Duration of HTTP requests in seconds', buckets: durationBuckets, registers: [this.registry] });
   readonly commonsStarted = new Counter({ name: 'commons_requests_started_total', help: 'HTTP requests started', registers: [this.registry] });

@@ -44,11 +44,11 @@ export async function getJson(url: string): Promise<{ status: number; body: Reco
 }
 
 /** Polls `check` until it returns a truthy value or `deadlineMs` passes. */
-export async function waitFor<T>(check: () => Promise<T> | T, deadlineMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T> | T, deadlineMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as NonNullable<T>;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
