@@ -53,9 +53,11 @@ class Counter(_Metric):
             self.values[key] = self.values.get(key, 0) + amount
 
     def render(self) -> List[str]:
+        # Exposed with the _total suffix, as prometheus_client (used by the original runner) does for counters.
+        name = self.name + '_total'
         with self.lock:
             items = list(self.values.items()) or [((), 0)]
-        return self.header() + [f'{self.name}{_labels(k)} {_number(v)}' for k, v in items]
+        return [f'# HELP {name} {self.help}', f'# TYPE {name} counter'] + [f'{name}{_labels(k)} {_number(v)}' for k, v in items]
 
 
 class Gauge(_Metric):
@@ -140,15 +142,13 @@ class JobMetrics:
 
 def render_user_metrics(user_metrics: Iterable[dict]) -> List[str]:
     """User metrics from `metrics()`: dicts with name, value, description?, labels?; null values skipped."""
-    lines: List[str] = []
-    seen = set()
+    families: Dict[str, List[str]] = {}
     for metric in user_metrics or ():
         name, value = metric.get('name'), metric.get('value')
         if not name or value is None:
             continue
-        if name not in seen:
-            seen.add(name)
-            lines += [f'# HELP {name} {metric.get("description") or name}', f'# TYPE {name} gauge']
+        if name not in families:  # all series of one name must follow its HELP/TYPE lines
+            families[name] = [f'# HELP {name} {metric.get("description") or name}', f'# TYPE {name} gauge']
         key = tuple(sorted((str(k), str(v)) for k, v in (metric.get('labels') or {}).items()))
-        lines.append(f'{name}{_labels(key)} {_number(float(value))}')
-    return lines
+        families[name].append(f'{name}{_labels(key)} {_number(float(value))}')
+    return [line for lines in families.values() for line in lines]

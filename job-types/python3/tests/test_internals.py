@@ -111,9 +111,9 @@ def test_metrics_text_has_original_names_and_user_gauges():
     metrics = JobMetrics()
     metrics.request_duration.observe(0.002, endpoint='/api/v1/perform')
     text = metrics.render([{'name': 'job_positives', 'value': 3, 'labels': {'color': 'blue'}}, {'name': 'skipped', 'value': None}])
-    for name in ('request_internal_errors', 'request_duration', 'requests_started', 'requests_done',
-                 'endpoint_requests_started', 'last_call_timestamp', 'commons_request_duration',
-                 'commons_internal_server_errors', 'commons_requests_started', 'commons_requests_done'):
+    for name in ('request_internal_errors_total', 'request_duration', 'requests_started_total', 'requests_done_total',
+                 'endpoint_requests_started_total', 'last_call_timestamp', 'commons_request_duration',
+                 'commons_internal_server_errors_total', 'commons_requests_started_total', 'commons_requests_done_total'):
         assert f'# TYPE {name} ' in text
     assert 'request_duration_bucket{endpoint="/api/v1/perform",le="0.0025"} 1' in text
     assert 'job_positives{color="blue"} 3' in text

@@ -15,7 +15,9 @@ import type { ConformanceOptions, StartedJob } from './sample.ts';
 
 export type { ConformanceOptions, ExpectedCall, SampleDescription, StartedJob } from './sample.ts';
 export { send, waitFor200 } from './http.ts';
-export { startProcessJob } from './process.ts';
+export { startProcessJob, freePort } from './process.ts';
+export { startLocalBuild } from './local-build.ts';
+export type { LocalBuildOptions } from './local-build.ts';
 export type { ProcessJobOptions } from './process.ts';
 
 /** Registers the conformance checks for one started job as a describe block. */

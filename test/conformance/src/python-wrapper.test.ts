@@ -1,7 +1,10 @@
 /** @module Runs the job API conformance suite against the Python wrapper (python -m racetrack_job_wrapper run ...). */
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { builtinJobTypes } from '@racetrack/job-types';
 import { jobApiConformance, startProcessJob } from './index.ts';
+import { startLocalBuild } from './local-build.ts';
 import type { SampleDescription } from './index.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -82,3 +85,17 @@ jobApiConformance({
     concurrency: { maxConcurrency: 1, maxQueue: 1, slowInput: { numbers: [1], delay: 1.5 } },
   },
 });
+
+// The same sample built by the python3 job type (venv, copied wrapper, launcher), once it is registered as built-in.
+const python3 = builtinJobTypes().find((jobType) => jobType.name === 'python3');
+if (python3) {
+  jobApiConformance({
+    name: 'python3 job type (buildLocal): samples/python-adder',
+    start: () => startLocalBuild({ jobType: python3, sourceDir: join(repoRoot, 'samples/python-adder') }),
+    sample: adder,
+  });
+} else {
+  describe('python3 job type (buildLocal): samples/python-adder', () => {
+    it('conforms', { skip: 'python3 is not in builtinJobTypes() yet (packages/job-types/src/builtin/index.ts)' }, () => undefined);
+  });
+}

@@ -26,8 +26,8 @@ export function docsChecks(ctx: CheckContext): void {
     }
   });
 
-  test('GET /openapi.json documents perform with the example input', async () => {
-    const answer = await send(ctx.baseUrl(), 'GET', '/openapi.json');
+  test('GET /docs/json (OpenAPI) documents perform with the example input', async () => {
+    const answer = await send(ctx.baseUrl(), 'GET', '/docs/json');
     assert.equal(answer.status, 200, answer.text.slice(0, 300));
     const doc = answer.json as OpenApi;
     assert.match(String(doc.openapi), /^3\./);

@@ -4,13 +4,18 @@ import assert from 'node:assert/strict';
 import { send } from '../http.ts';
 import type { CheckContext } from './context.ts';
 
+/** Names as exposed by the original (prometheus_client adds `_total` to counters). */
 const GENERIC_METRICS = [
-  'request_internal_errors',
+  'request_internal_errors_total',
   'request_duration',
-  'requests_started',
-  'requests_done',
-  'endpoint_requests_started',
+  'requests_started_total',
+  'requests_done_total',
+  'endpoint_requests_started_total',
   'last_call_timestamp',
+  'commons_internal_server_errors_total',
+  'commons_request_duration',
+  'commons_requests_started_total',
+  'commons_requests_done_total',
 ];
 
 /** Registers the metrics checks. */
@@ -23,7 +28,7 @@ export function metricsChecks(ctx: CheckContext): void {
     for (const name of GENERIC_METRICS) {
       assert.match(answer.text, new RegExp(`^# TYPE ${name} `, 'm'), `metric ${name} missing`);
     }
-    const started = /^requests_started(?:\{[^}]*\})? (\d+(?:\.\d+)?)/m.exec(answer.text);
+    const started = /^requests_started_total(?:\{[^}]*\})? (\d+(?:\.\d+)?)/m.exec(answer.text);
     assert.ok(started && Number(started[1]) >= 1, 'requests_started did not count the perform call');
     assert.match(answer.text, /^request_duration_bucket\{[^}]*endpoint="\/api\/v1\/perform"/m);
   });
