@@ -10,6 +10,11 @@
 # Debian mirror named in /etc/apt/sources.list* (override with DEBIAN_MIRROR).
 set -euo pipefail
 
+# Serialise concurrent callers (parallel test files, CI steps): the second waits, then finds the work done.
+if [ -z "${RACETRACK_SCRIPT_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+  RACETRACK_SCRIPT_LOCKED=1 exec flock /tmp/racetrack-base-images.lock "$0" "$@"
+fi
+
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 FORCE=${FORCE:-0}

@@ -13,6 +13,11 @@
 # host networking for builds, which the image builder does anyway).
 set -eu
 
+# Serialise concurrent callers (parallel test files, CI steps): the second waits, then finds the work done.
+if [ -z "${RACETRACK_SCRIPT_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+  RACETRACK_SCRIPT_LOCKED=1 exec flock /tmp/racetrack-dockerd.lock "$0" "$@"
+fi
+
 LOG=${DOCKERD_LOG:-/tmp/racetrack-dockerd.log}
 WAIT_SECONDS=${DOCKERD_WAIT_SECONDS:-60}
 
