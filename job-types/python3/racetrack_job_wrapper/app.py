@@ -99,12 +99,18 @@ class JobApp:
             return self._api(request, path[len('/api/v1'):])
         return error_response(404, f'not found: {method} {path}', 'NotFound')
 
+    @property
+    def deployment_timestamp(self) -> Optional[int]:
+        """JOB_DEPLOYMENT_TIMESTAMP as a number (the original echoed the env string; Lifecycle needs an int)."""
+        value = self.config.deployment_timestamp.strip()
+        return int(value) if value.isdigit() else None
+
     def _probes(self, path: str) -> Optional[Response]:
         path = path.rstrip('/') or '/'
         if path == '/live':
             if self.error:
-                return json_response(500, {'live': False, 'deployment_timestamp': self.config.deployment_timestamp, 'error': self.error})
-            return json_response(200, {'live': True, 'deployment_timestamp': self.config.deployment_timestamp})
+                return json_response(500, {'live': False, 'status': 'failed', 'deployment_timestamp': self.deployment_timestamp, 'error': self.error})
+            return json_response(200, {'live': True, 'status': 'live', 'deployment_timestamp': self.deployment_timestamp})
         if path == '/ready':
             return json_response(200 if self.ready else 500, {'ready': self.ready})
         if path == '/health':
@@ -114,7 +120,7 @@ class JobApp:
                 'status': 'pass' if ok else 'fail', 'error': self.error,
                 'job_version': self.config.job_version, 'git_version': self.config.git_version,
                 'deployed_by_racetrack_version': self.config.deployed_by_racetrack_version,
-                'deployment_timestamp': self.config.deployment_timestamp, 'job_type_version': self.config.job_type_version,
+                'deployment_timestamp': self.deployment_timestamp, 'job_type_version': self.config.job_type_version,
                 'wrapper_version': __version__,
             })
         if path == '/metrics':
@@ -183,7 +189,7 @@ class JobApp:
         try:
             payload = json.loads(request.body) if request.body.strip() else {}
         except ValueError as error:
-            return error_response(400, f'request body is not valid JSON: {error}', 'InputError')
+            return error_response(400, f'request body is not valid JSON: {error}', 'ValidationError')
         try:
             args, kwargs = bind_arguments(handler, payload)
             with self.limiter:
@@ -192,7 +198,7 @@ class JobApp:
         except QueueFull as error:
             return json_response(429, {'error': str(error), 'type': 'TooManyRequests', 'detail': str(error)})
         except InputError as error:
-            return error_response(400, str(error), 'InputError')
+            return error_response(400, str(error), 'ValidationError')
         except Exception as error:  # user code failed: answer with the exception, log the stack
             status = _STATUS_BY_EXCEPTION.get(type(error).__name__, 400 if isinstance(error, ValueError) else 500)
             if status >= 500:

@@ -11,7 +11,8 @@ export function probeChecks(ctx: CheckContext): void {
     assert.equal(answer.status, 200, answer.text);
     const body = answer.json as Record<string, unknown>;
     assert.equal(body['live'], true);
-    assert.ok('deployment_timestamp' in body, 'deployment_timestamp missing');
+    const timestamp = body['deployment_timestamp'];
+    assert.ok(timestamp === null || typeof timestamp === 'number', `deployment_timestamp must be a number (unix seconds) or null, got ${JSON.stringify(timestamp)}`);
   });
 
   test('GET /ready answers 200 {ready: true} once loaded', async () => {
