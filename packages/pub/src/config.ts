@@ -15,6 +15,8 @@ export interface PubConfig {
   missRefreshMinIntervalMs: number;
   /** Timeout of one lifecycle listing call. */
   lifecycleTimeoutMs: number;
+  /** Request bodies with a Content-Length up to this many bytes are read whole before forwarding; larger or chunked ones stream. 0 streams all. */
+  bufferBodyUpTo: number;
   /** Maximum open keep-alive connections per job instance. */
   upstreamConnections: number;
   /** Time to establish a TCP connection to a job instance before 502. */
@@ -41,6 +43,7 @@ export const pubDefaults: PubConfig = {
   missRefreshMinIntervalMs: 250,
   lifecycleTimeoutMs: 5_000,
   upstreamConnections: 128,
+  bufferBodyUpTo: 65_536,
   connectTimeoutMs: 10_000,
   forwardToProtocol: 'http',
   tracingHeader: 'x-request-tracing-id',
@@ -62,10 +65,14 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function nonNegativeInt(env: Env, name: string, fallback: number): number {
+  return env[name] === '0' ? 0 : positiveInt(env, name, fallback);
+}
+
 /**
  * Reads PUB settings from `env` (e.g. `process.env`), then applies `overrides`.
  * Variables: LIFECYCLE_URL, LIFECYCLE_AUTH_TOKEN, PUB_REQUEST_TIMEOUT_MS, PUB_REFRESH_INTERVAL_MS,
- * PUB_MISS_REFRESH_MIN_INTERVAL_MS, PUB_LIFECYCLE_TIMEOUT_MS, PUB_UPSTREAM_CONNECTIONS, PUB_CONNECT_TIMEOUT_MS,
+ * PUB_MISS_REFRESH_MIN_INTERVAL_MS, PUB_LIFECYCLE_TIMEOUT_MS, PUB_UPSTREAM_CONNECTIONS, PUB_BUFFER_BODY_UP_TO, PUB_CONNECT_TIMEOUT_MS,
  * FORWARD_TO_PROTOCOL, REQUEST_TRACING_HEADER, CALLER_NAME_HEADER, GIT_VERSION, AUTH_REQUIRED, LOG_LEVEL.
  */
 export function resolvePubConfig(env: Env = {}, overrides: Partial<PubConfig> = {}): PubConfig {
@@ -81,6 +88,7 @@ export function resolvePubConfig(env: Env = {}, overrides: Partial<PubConfig> = 
     missRefreshMinIntervalMs: positiveInt(env, 'PUB_MISS_REFRESH_MIN_INTERVAL_MS', pubDefaults.missRefreshMinIntervalMs),
     lifecycleTimeoutMs: positiveInt(env, 'PUB_LIFECYCLE_TIMEOUT_MS', pubDefaults.lifecycleTimeoutMs),
     upstreamConnections: positiveInt(env, 'PUB_UPSTREAM_CONNECTIONS', pubDefaults.upstreamConnections),
+    bufferBodyUpTo: nonNegativeInt(env, 'PUB_BUFFER_BODY_UP_TO', pubDefaults.bufferBodyUpTo),
     connectTimeoutMs: positiveInt(env, 'PUB_CONNECT_TIMEOUT_MS', pubDefaults.connectTimeoutMs),
     forwardToProtocol: protocol,
     tracingHeader: (env['REQUEST_TRACING_HEADER'] || pubDefaults.tracingHeader).toLowerCase(),

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLogger, describeError, type Logger } from '@racetrack/core';
 import type { PubConfig } from './config.ts';
-import { createPubMetrics, type PubMetrics, type TargetMetrics } from './metrics.ts';
+import { createPubMetrics, type PubMetrics, type TargetStats } from './metrics.ts';
 import { sendError, type ErrorContext } from './proxy/errors.ts';
 import { forward } from './proxy/forward.ts';
 import { Upstreams } from './proxy/upstreams.ts';
@@ -11,7 +11,7 @@ import { RegistrySync } from './routing/sync.ts';
 import { RoutingTable, isTarget, nextReplica, type Resolution, type RouteTarget } from './routing/table.ts';
 
 interface TargetState {
-  metrics: TargetMetrics;
+  metrics: TargetStats;
   pathPrefix: string;
 }
 
@@ -107,6 +107,7 @@ export function createPub(config: PubConfig, options: { logger?: Logger } = {}):
       requestId,
       tracingHeader,
       timeoutMs: config.requestTimeoutMs,
+      bufferBodyUpTo: config.bufferBodyUpTo,
       metrics,
       target: state.metrics,
       jobStatus: target.status,

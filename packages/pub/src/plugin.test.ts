@@ -12,10 +12,10 @@ import { jobDto, startFakeJob, startFakeLifecycle } from './test-support/servers
 
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-async function startPub(lifecycleUrl: string, overrides: Partial<PubConfig> = {}) {
+async function startPub(lifecycleUrl: string, overrides: Partial<PubConfig> = {}, fastPath = true) {
   const app = Fastify();
   const config = resolvePubConfig({}, { lifecycleUrl, logLevel: 'silent', ...overrides });
-  await app.register(pubPlugin, { prefix: '/pub', config });
+  await app.register(pubPlugin, { prefix: '/pub', config, fastPath });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
@@ -35,7 +35,7 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
   }
 }
 
-describe('PUB proxy', () => {
+for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast path' : 'through fastify routing'})`, () => {
   let lifecycle: Awaited<ReturnType<typeof startFakeLifecycle>>;
   let replicaA: Awaited<ReturnType<typeof startFakeJob>>;
   let replicaB: Awaited<ReturnType<typeof startFakeJob>>;
@@ -77,7 +77,7 @@ describe('PUB proxy', () => {
       jobDto('adder', '1.3.0', 'error', [old.address]),
       jobDto('sleepy', '1.0.0', 'starting', []),
     ];
-    pub = await startPub(lifecycle.url, { refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 60_000 });
+    pub = await startPub(lifecycle.url, { refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 60_000 }, fastPath);
     await eventually(async () => (await getJson(`${pub.base}/pub/ready`)).status === 200, 'PUB ready');
   });
 

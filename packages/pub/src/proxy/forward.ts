@@ -1,7 +1,7 @@
 /** @module The hot path: one proxied exchange, streaming the request to a job instance and its answer back. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { PubMetrics, TargetMetrics } from '../metrics.ts';
+import type { PubMetrics, TargetStats } from '../metrics.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { classifyFailure, sendError } from './errors.ts';
 
@@ -13,18 +13,13 @@ export interface ForwardContext {
   requestId: string;
   tracingHeader: string;
   timeoutMs: number;
+  /** Bodies with a Content-Length up to this many bytes are read whole, then sent in one write. */
+  bufferBodyUpTo: number;
   metrics: PubMetrics;
-  target: TargetMetrics;
+  target: TargetStats;
   jobStatus: string;
   caller: string | undefined;
   onFailure: (message: string, error: Error) => void;
-}
-
-/** True when the request carries a body (HTTP/1.1 framing rules). */
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  if (length !== undefined) return length !== '0';
-  return req.headers['transfer-encoding'] !== undefined;
 }
 
 /**
@@ -66,7 +61,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     const length = headers['content-length'];
     if (length !== undefined && this.#req.method !== 'HEAD') this.#remaining = Number(length);
     this.#res.writeHead(statusCode, downstreamHeaders(headers, this.#ctx.tracingHeader, this.#ctx.requestId));
-    this.#ctx.metrics.countCode(this.#ctx.target, statusCode);
+    this.#ctx.target.countCode(statusCode);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -105,7 +100,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.#res.destroy();
       return;
     }
-    metrics.countCode(target, kind.code === 'JOB_TIMEOUT' ? 504 : 502);
+    target.countCode(kind.code === 'JOB_TIMEOUT' ? 504 : 502);
     sendError(this.#res, kind.code, message, {
       requestId,
       tracingHeader,
@@ -118,29 +113,45 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   #finish(): void {
     this.#finished = true;
-    const seconds = (performance.now() - this.#startedAt) / 1000;
-    const { metrics, target } = this.#ctx;
-    target.done.inc();
-    target.responseTime.inc(seconds);
-    target.histogram.observe(seconds);
-    metrics.overallResponseTime.inc(seconds);
+    this.#ctx.metrics.observe(this.#ctx.target, (performance.now() - this.#startedAt) / 1000);
   }
 }
 
-/** Forwards `req` to the instance behind `ctx.pool` and streams the answer into `res`. */
-export function forward(req: IncomingMessage, res: ServerResponse, ctx: ForwardContext): void {
-  ctx.target.requests.inc();
-  ctx.target.started.inc();
-  const exchange = new Exchange(req, res, ctx);
+function dispatch(req: IncomingMessage, ctx: ForwardContext, exchange: Exchange, body: Buffer | IncomingMessage | null): void {
   ctx.pool.dispatch(
     {
       path: ctx.path,
       method: req.method ?? 'GET',
       headers: upstreamHeaders(req, ctx.tracingHeader, ctx.requestId),
-      body: hasBody(req) ? req : null,
+      body,
       headersTimeout: ctx.timeoutMs,
       bodyTimeout: ctx.timeoutMs,
     },
     exchange,
   );
+}
+
+/**
+ * Forwards `req` to the instance behind `ctx.pool` and streams the answer into `res`. Request bodies
+ * stream too, except small ones of declared length: those usually arrive with the headers, and sending
+ * them as one buffer spares a stream pipeline per call (measured: see the package README).
+ */
+export function forward(req: IncomingMessage, res: ServerResponse, ctx: ForwardContext): void {
+  ctx.target.requests++;
+  ctx.target.started++;
+  const exchange = new Exchange(req, res, ctx);
+  const length = req.headers['content-length'];
+  if (length === undefined) {
+    dispatch(req, ctx, exchange, req.headers['transfer-encoding'] === undefined ? null : req);
+  } else if (length === '0') {
+    dispatch(req, ctx, exchange, null);
+  } else if (Number(length) > ctx.bufferBodyUpTo) {
+    dispatch(req, ctx, exchange, req);
+  } else {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => dispatch(req, ctx, exchange, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    // A client that drops mid-body gets nothing sent on its behalf.
+    req.once('error', () => res.destroy());
+  }
 }
