@@ -104,6 +104,12 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 256
     allow_reuse_address = True
 
+    def handle_error(self, request, client_address):
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return  # the client went away mid-request; there is no one to answer
+        logger.error('connection from %s failed: %s', client_address[0], error, exc_info=True)
+
 
 def make_server(app: JobApp) -> ThreadingHTTPServer:
     """A threading HTTP server bound to config.host:config.port serving app."""

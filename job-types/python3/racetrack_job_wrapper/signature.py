@@ -17,15 +17,27 @@ def type_name(annotation: Any) -> str:
     return str(annotation).replace('typing.', '')
 
 
+_SIGNATURES: Dict[Any, inspect.Signature] = {}
+_HINTS: Dict[Any, Dict[str, Any]] = {}
+
+
 def _signature(handler: Callable) -> inspect.Signature:
-    return inspect.signature(handler)
+    # Cached: handlers are registered once and inspecting them on every call costs more than the call.
+    found = _SIGNATURES.get(handler)
+    if found is None:
+        found = _SIGNATURES[handler] = inspect.signature(handler)
+    return found
 
 
 def _hints(handler: Callable) -> Dict[str, Any]:
-    try:
-        return typing.get_type_hints(handler)
-    except Exception:  # unresolvable forward references: fall back to raw annotations
-        return {}
+    found = _HINTS.get(handler)
+    if found is None:
+        try:
+            found = typing.get_type_hints(handler)
+        except Exception:  # unresolvable forward references: fall back to raw annotations
+            found = {}
+        _HINTS[handler] = found
+    return found
 
 
 def _annotation(param: inspect.Parameter, hints: Dict[str, Any]) -> Any:
