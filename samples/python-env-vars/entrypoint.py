@@ -13,3 +13,7 @@ class JobEntrypoint:
             # build-only variables are blanked at runtime so they never leak into the job
             'GITLAB_TOKEN': os.environ.get('GITLAB_TOKEN'),
         }
+
+    def docs_input_example(self) -> dict:
+        """perform takes no parameters."""
+        return {}

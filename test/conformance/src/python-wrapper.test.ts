@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { builtinJobTypes } from '@racetrack/job-types';
-import { jobApiConformance, startProcessJob } from './index.ts';
+import { jobApiConformance, startProcessJob, waitFor200 } from './index.ts';
 import { startLocalBuild } from './local-build.ts';
 import type { SampleDescription } from './index.ts';
 
@@ -12,12 +12,12 @@ const wrapperDir = join(repoRoot, 'job-types', 'python3');
 const python = process.env['RACETRACK_PYTHON'] ?? 'python3';
 
 /** Starts the wrapper from the job's directory, as the python3 job type does. */
-function startWrapper(jobDir: string, entrypoint: string) {
+function startWrapper(jobDir: string, entrypoint: string, env: Record<string, string> = {}) {
   return () => startProcessJob({
     command: python,
     args: ['-u', '-m', 'racetrack_job_wrapper', 'run', entrypoint, '--port', '{port}', '--host', '127.0.0.1'],
     cwd: jobDir,
-    env: { PYTHONPATH: wrapperDir, JOB_DEPLOYMENT_TIMESTAMP: '1700000000', LOG_LEVEL: 'warning' },
+    env: { PYTHONPATH: wrapperDir, JOB_DEPLOYMENT_TIMESTAMP: '1700000000', LOG_LEVEL: 'warning', ...env },
   });
 }
 
@@ -83,6 +83,54 @@ jobApiConformance({
     failingInput: { input: { numbers: [1], fail: true }, message: 'failing on purpose' },
     webview: { page: '/', contains: 'Conformance webview', staticFile: { path: '/style.css', contains: '#123456' } },
     concurrency: { maxConcurrency: 1, maxQueue: 1, slowInput: { numbers: [1], delay: 1.5 } },
+  },
+});
+
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-model (model loaded in __init__)',
+  start: startWrapper(join(repoRoot, 'samples/python-model'), 'entrypoint.py'),
+  sample: {
+    jobName: 'python-model',
+    perform: { input: { areas: [50, 100] }, output: [230.9, 429.8] },
+    parameters: [{ name: 'areas', required: true }],
+  },
+});
+
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-env-vars',
+  start: startWrapper(join(repoRoot, 'samples/python-env-vars'), 'entrypoint.py', {
+    DJANGO_DEBUG: 'true', TORCH_MODEL_ZOO: 'zoo', SUPER_SECRET_TOKEN: 's3cr3t-value', GITLAB_TOKEN: '',
+  }),
+  sample: {
+    jobName: 'python-env-vars',
+    perform: { input: {}, output: { DJANGO_DEBUG: 'true', TORCH_MODEL_ZOO: 'zoo', SUPER_SECRET_TOKEN: 's3*** (12 chars)', GITLAB_TOKEN: '' } },
+    parameters: [],
+  },
+});
+
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-fatman-legacy (fatman.yaml, FatmanEntrypoint)',
+  start: startWrapper(join(repoRoot, 'samples/python-fatman-legacy'), 'fatman_entrypoint.py'),
+  sample: {
+    jobName: 'python-fatman-legacy',
+    perform: { input: { x: 20, y: 5 }, output: 100 },
+    parameters: [{ name: 'x', required: true }, { name: 'y', required: true }],
+  },
+});
+
+// The chain sample calls adder through PUB; the wrapper serves /pub/job/adder/<version>/..., so adder stands in for PUB.
+jobApiConformance({
+  name: 'python3 wrapper: samples/python-chain (calls adder)',
+  start: async () => {
+    const adderJob = await startWrapper(join(repoRoot, 'samples/python-adder'), 'adder.py')();
+    await waitFor200(adderJob.baseUrl, '/ready', 30_000);
+    const chain = await startWrapper(join(repoRoot, 'samples/python-chain'), 'entrypoint.py', { PUB_URL: `${adderJob.baseUrl}/pub`, AUTH_TOKEN: 'token' })();
+    return { baseUrl: chain.baseUrl, stop: async () => { await chain.stop(); await adderJob.stop(); } };
+  },
+  sample: {
+    jobName: 'python-chain',
+    perform: { input: { numbers: [40, 2.7] }, output: 43 },
+    parameters: [{ name: 'numbers', required: true }],
   },
 });
 
