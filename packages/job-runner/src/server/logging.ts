@@ -13,11 +13,12 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
       return logger.child(typeof caller === 'string' ? { ...bindings, caller } : bindings, options);
     });
   }
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     metrics.commonsStarted.inc();
     reply.header(config.tracingHeader, request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const seconds = reply.elapsedTime / 1000;
     metrics.commonsDuration.observe(seconds);
     metrics.commonsDone.inc();
@@ -33,5 +34,6 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
     // Probes and scrapes come every few seconds; spec 7.3 keeps them out of the access log.
     if (quietPaths.test(path)) request.log.debug(line, 'request done');
     else request.log.info(line, 'request done');
+    done();
   });
 }

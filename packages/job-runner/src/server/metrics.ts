@@ -36,22 +36,39 @@ export class JobMetrics {
 
   /** Measures one endpoint call: counts, in-flight, duration, and server errors (status >= 500). */
   async track<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
+    const instruments = this.instrumentsFor(endpoint);
     this.started.inc();
-    this.endpointStarted.inc({ endpoint });
+    instruments.started.inc();
     this.lastCall.set(Date.now() / 1000);
-    this.inFlight.inc({ endpoint });
-    const stop = this.duration.startTimer({ endpoint });
+    instruments.inFlight.inc();
+    const begin = process.hrtime.bigint();
     try {
       return await fn();
     } catch (error) {
-      const status = statusOf(error);
-      if (status >= 500) this.internalErrors.inc({ endpoint });
+      if (statusOf(error) >= 500) instruments.errors.inc();
       throw error;
     } finally {
-      stop();
-      this.inFlight.dec({ endpoint });
+      instruments.duration.observe(Number(process.hrtime.bigint() - begin) / 1e9);
+      instruments.inFlight.dec();
       this.done.inc();
     }
+  }
+
+  // Label lookups hash the label set on every call; endpoints are few, so bind them once.
+  private readonly byEndpoint = new Map<string, { started: Counter.Internal; inFlight: Gauge.Internal<string>; duration: Histogram.Internal<string>; errors: Counter.Internal }>();
+
+  private instrumentsFor(endpoint: string) {
+    let instruments = this.byEndpoint.get(endpoint);
+    if (!instruments) {
+      instruments = {
+        started: this.endpointStarted.labels({ endpoint }),
+        inFlight: this.inFlight.labels({ endpoint }),
+        duration: this.duration.labels({ endpoint }),
+        errors: this.internalErrors.labels({ endpoint }),
+      };
+      this.byEndpoint.set(endpoint, instruments);
+    }
+    return instruments;
   }
 
   /** Prometheus text: the runner's metrics followed by the user's. */
