@@ -43,7 +43,11 @@ async function runPub(lifecycleUrl: string): Promise<void> {
   const { pubPlugin, resolvePubConfig } = await import('@racetrack/pub');
   const app = Fastify({ logger: false });
   // process.env lets a bench run try PUB settings (e.g. PUB_BUFFER_BODY_UP_TO=0).
-  await app.register(pubPlugin, { prefix: '/pub', config: resolvePubConfig(process.env, { lifecycleUrl, logLevel: 'warn' }) });
+  await app.register(pubPlugin, {
+    prefix: '/pub',
+    config: resolvePubConfig(process.env, { lifecycleUrl, logLevel: 'warn' }),
+    fastPath: process.env['PUB_BENCH_FASTIFY_ROUTING'] !== '1',
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   app.server.keepAliveTimeout = 60_000;
   // Exit cleanly on a signal so `--cpu-prof` runs can write their profile.

@@ -1,5 +1,7 @@
 /** @module The hot path: one proxied exchange, streaming the request to a job instance and its answer back. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+// Imported rather than the global: in Node 24 the global `performance` is a lazy getter, measurable per call.
+import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { PubMetrics, TargetStats } from '../metrics.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';

@@ -1,4 +1,5 @@
 /** @module Keeps the routing table fresh from lifecycle: a background refresh loop plus rate-limited refreshes on a miss. */
+import { performance } from 'node:perf_hooks';
 import { describeError, type JobDto, type Logger } from '@racetrack/core';
 import type { RoutingTable } from './table.ts';
 
