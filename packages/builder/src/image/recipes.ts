@@ -48,8 +48,8 @@ export function imageRecipe(jobType: string, paths: RecipePaths): ImageRecipe {
 
 async function assembleNodeBase(dir: string, templates: string, repoRoot: string): Promise<void> {
   const runnerDir = path.join(repoRoot, 'packages', 'job-runner');
-  await bundlePackage(repoRoot, runnerDir, dir);
-  const main = await exportedFile(runnerDir, './main');
+  const runnerInBundle = await bundlePackage(repoRoot, runnerDir, dir);
+  const main = path.join(runnerInBundle, await exportedFile(runnerDir, './main'));
   const launcher = (await readFile(path.join(templates, 'run-node-job'), 'utf8')).replace('__RUNNER_MAIN__', main.split(path.sep).join('/'));
   await mkdir(path.join(dir, 'bin'), { recursive: true });
   await writeFile(path.join(dir, 'bin', 'run-node-job'), launcher, { mode: 0o755 });

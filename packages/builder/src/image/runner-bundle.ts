@@ -2,7 +2,7 @@
  * @module Copies an installed package and its production dependency closure into a directory laid out
  * as `node_modules/`, so a container can run it without npm or a registry (the node job type's runner).
  */
-import { access, cp, readFile, realpath } from 'node:fs/promises';
+import { access, cp, mkdir, readFile, realpath, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RacetrackError } from '@racetrack/core';
 
@@ -16,8 +16,10 @@ interface PackageJson {
 
 /**
  * Copies the package at `packageDir` (a workspace package of `repoRoot`) and everything it needs at run
- * time into `destRoot/node_modules/`, keeping npm's nesting so each package resolves the same versions as
- * in the repo. Returns the package's directory inside `destRoot`.
+ * time into `destRoot`, laid out like the repo: third-party packages under `node_modules/` with npm's
+ * nesting (so each resolves the same versions), workspace packages under `packages/<dir>` with a
+ * `node_modules/@racetrack/<dir>` symlink (Node strips TypeScript types only outside node_modules).
+ * Returns the package's directory relative to `destRoot`.
  */
 export async function bundlePackage(repoRoot: string, packageDir: string, destRoot: string): Promise<string> {
   const queue: Array<{ real: string; dest: string }> = [];
@@ -47,7 +49,14 @@ export async function bundlePackage(repoRoot: string, packageDir: string, destRo
       filter: (src) => path.relative(current.real, src).split(path.sep)[0] !== 'node_modules' && !src.endsWith('.test.ts'),
     });
   }
-  return path.join(destRoot, top.dest);
+  for (const dest of seen) {
+    const parts = dest.split(path.sep);
+    if (parts[0] !== 'packages' || parts.length !== 2) continue;
+    const link = path.join(destRoot, 'node_modules', '@racetrack', parts[1] as string);
+    await mkdir(path.dirname(link), { recursive: true });
+    await symlink(path.join('..', '..', 'packages', parts[1] as string), link, 'dir');
+  }
+  return top.dest;
 }
 
 /** The file a package exports under `subpath` (e.g. `./main`), relative to the package directory. */
@@ -73,11 +82,12 @@ async function findDependency(fromReal: string, name: string, repoRoot: string):
   }
 }
 
-/** Where a package found at `found` goes in the bundle: workspace packages `packages/<p>` become `node_modules/@racetrack/<p>`. */
+/** Where a package found at `found` goes in the bundle: the same place as in the repo, workspace links resolved. */
 function destFor(repoRoot: string, found: string): string {
   const parts = path.relative(repoRoot, found).split(path.sep);
-  if (parts[0] === 'packages' && parts[1]) return path.join('node_modules', '@racetrack', parts[1], ...parts.slice(2));
-  if (parts[0] !== 'node_modules') throw new RacetrackError('BUILD_FAILED', `package at ${found} is outside ${repoRoot}`);
+  // `node_modules/@racetrack/<p>` is npm's workspace link to `packages/<p>`.
+  if (parts[0] === 'node_modules' && parts[1] === '@racetrack' && parts[2] && parts.length === 3) return path.join('packages', parts[2]);
+  if (parts[0] !== 'node_modules' && parts[0] !== 'packages') throw new RacetrackError('BUILD_FAILED', `package at ${found} is outside ${repoRoot}`);
   return parts.join(path.sep);
 }
 

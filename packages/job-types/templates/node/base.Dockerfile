@@ -1,8 +1,10 @@
 # Base image of the `node` job type, built once per job-type version (and runner content).
-# Build context (assembled by @racetrack/builder): node_modules/ = @racetrack/job-runner with its
-# production dependencies, bin/run-node-job = the start script.
+# Build context (assembled by @racetrack/builder), laid out like the repo: packages/job-runner and
+# packages/core (TypeScript, run by type stripping, which Node refuses under node_modules), their
+# production dependencies in node_modules/ (with @racetrack/* links), bin/run-node-job = the start script.
 FROM node:24-bookworm-slim
 COPY node_modules /opt/racetrack/node_modules
+COPY packages /opt/racetrack/packages
 COPY bin /opt/racetrack/bin
 RUN chmod a+rx /opt/racetrack/bin/* && node --version
 ENV NODE_ENV=production
