@@ -164,31 +164,27 @@ async function peak(name: string, url: string, pid?: number, duration = seconds)
 }
 
 /**
- * Open-loop load at a fixed rate with sub-millisecond latency measurement (autocannon rounds to whole
- * milliseconds, which is too coarse for the 0.3 ms target). Returns latencies in ms, sorted.
+ * Open-loop load at a fixed rate through `pool` with sub-millisecond latency measurement (autocannon
+ * rounds to whole milliseconds, too coarse for the 0.3 ms target). Appends latencies in ms to `into`.
  */
-async function fixedRate(origin: string, path: string, rate: number, durationMs: number): Promise<number[]> {
-  const pool = new Pool(origin, { connections: 64, pipelining: 1 });
-  const latencies: number[] = [];
+async function fixedRate(pool: Pool, path: string, rate: number, durationMs: number, into: number[]): Promise<void> {
   const headers = { 'content-type': 'application/json' };
   let sent = 0;
   const start = performance.now();
   await new Promise<void>((resolve) => {
     let pending = 0;
     let stopped = false;
+    const settle = () => {
+      if (--pending === 0 && stopped) resolve();
+    };
     const fire = () => {
       const began = performance.now();
       pending++;
-      pool.request({ path, method: 'POST', body: payload, headers }).then(
-        async (response) => {
-          await response.body.dump();
-          latencies.push(performance.now() - began);
-          if (--pending === 0 && stopped) resolve();
-        },
-        () => {
-          if (--pending === 0 && stopped) resolve();
-        },
-      );
+      pool.request({ path, method: 'POST', body: payload, headers }).then(async (response) => {
+        await response.body.dump();
+        into.push(performance.now() - began);
+        settle();
+      }, settle);
     };
     const timer = setInterval(() => {
       const elapsed = performance.now() - start;
@@ -205,8 +201,6 @@ async function fixedRate(origin: string, path: string, rate: number, durationMs:
       }
     }, 1);
   });
-  await pool.close();
-  return latencies.sort((a, b) => a - b);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -250,18 +244,24 @@ async function orchestrate(): Promise<void> {
     console.log(`pub/direct throughput ratio: ${(pubPeak / directPeak).toFixed(2)}`);
     console.log(`pub/nginx throughput ratio: ${(pubPeak / nginxPeak).toFixed(2)}  (target >= 0.7)`);
 
+    // Latency: the three paths take turns in half-second slices, so load from elsewhere hits them alike.
     const rate = Math.max(100, Math.round(directPeak / 5));
-    const durationMs = seconds * 1000;
-    await fixedRate(viaPub, pubPath, rate, 500);
-    const measure = async (name: string, origin: string, path: string, pid: number) => {
-      const before = cpuSeconds(pid);
-      const latencies = await fixedRate(origin, path, rate, durationMs);
-      recordCpu(`${name} at fixed rate`, cpuSeconds(pid) - before, latencies.length);
-      return latencies;
-    };
-    const directLatency = await measure('job', direct, jobPath, job.pid);
-    const pubLatency = await measure('pub', viaPub, pubPath, pub.pid);
-    const nginxLatency = await measure('nginx', viaNginx, jobPath, nginx.workerPid);
+    const paths = [
+      { name: 'job', pool: new Pool(direct, { connections: 64 }), path: jobPath, pid: job.pid, latencies: [] as number[] },
+      { name: 'pub', pool: new Pool(viaPub, { connections: 64 }), path: pubPath, pid: pub.pid, latencies: [] as number[] },
+      { name: 'nginx', pool: new Pool(viaNginx, { connections: 64 }), path: jobPath, pid: nginx.workerPid, latencies: [] as number[] },
+    ];
+    for (const p of paths) await fixedRate(p.pool, p.path, rate, 300, []);
+    for (let slice = 0; slice < seconds * 2; slice++) {
+      for (const p of paths) {
+        const before = cpuSeconds(p.pid);
+        const count = p.latencies.length;
+        await fixedRate(p.pool, p.path, rate, 500, p.latencies);
+        recordCpu(`${p.name} at fixed rate`, cpuSeconds(p.pid) - before, p.latencies.length - count);
+      }
+    }
+    await Promise.all(paths.map((p) => p.pool.close()));
+    const [directLatency, pubLatency, nginxLatency] = paths.map((p) => p.latencies.sort((x, y) => x - y)) as [number[], number[], number[]];
     const ms = (v: number) => v.toFixed(3);
     const describe = (name: string, l: number[]) => `${name} p50 ${ms(percentile(l, 50))} ms p99 ${ms(percentile(l, 99))} ms (${l.length} calls)`;
     console.log(`fixed rate ${rate} req/s: ${describe('direct', directLatency)}; ${describe('pub', pubLatency)}; ${describe('nginx', nginxLatency)}`);

@@ -42,6 +42,7 @@ for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast pa
   let old: Awaited<ReturnType<typeof startFakeJob>>;
   let pub: Awaited<ReturnType<typeof startPub>>;
   let release: () => void = () => {};
+  const hanging: import('node:http').ServerResponse[] = [];
 
   before(async () => {
     lifecycle = await startFakeLifecycle();
@@ -61,6 +62,9 @@ for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast pa
           res.end();
         };
         pump();
+      },
+      '/hang': (_req: unknown, res: import('node:http').ServerResponse) => {
+        hanging.push(res);
       },
       '/held': (_req: unknown, res: import('node:http').ServerResponse) => {
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -164,6 +168,32 @@ for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast pa
     await eventually(() => old.seen.length > before, 'the job to see the request while its body is still open');
     req.end(Buffer.alloc(500, 2));
     assert.equal(JSON.parse(await answer).bodyBytes, 1500);
+  });
+
+  test('a client sending Expect: 100-continue gets its body through', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = httpRequest(`${pub.base}/pub/job/adder/1.0.0/upload`, { method: 'POST', headers: { expect: '100-continue', 'content-length': '5' } });
+      req.on('continue', () => req.end('hello'));
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+    });
+    assert.equal(JSON.parse(answer).bodyBytes, 5);
+  });
+
+  test('a client that disconnects aborts the call to the job', async () => {
+    let jobSawClose = false;
+    const req = httpRequest(`${pub.base}/pub/job/adder/1.2.0/hang`);
+    req.on('error', () => undefined); // the abort below makes the client side fail, as intended
+    req.end();
+    await eventually(() => hanging.length > 0, 'the job to receive the call');
+    hanging[0]?.once('close', () => (jobSawClose = true));
+    req.destroy();
+    await eventually(() => jobSawClose, 'the job to see its connection closed');
+    hanging.length = 0;
   });
 
   test('a large response streams back intact', async () => {

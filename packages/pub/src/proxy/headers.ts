@@ -1,8 +1,11 @@
 /** @module Header rewriting between client and job: hop-by-hop removal, forwarding headers, Location made host-relative. */
 import type { IncomingMessage } from 'node:http';
 
-/** Headers that describe one connection, not the message; never forwarded (RFC 9110 section 7.6.1). */
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+/**
+ * Headers that describe one connection, not the message; never forwarded (RFC 9110 section 7.6.1).
+ * `expect` too: Node already answered `100 Continue` to the client, and undici refuses the header.
+ */
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
 
 /**
  * Builds the job-bound header list (flat `[name, value, ...]`, which undici takes without re-parsing):
