@@ -69,8 +69,9 @@ export function registerEndpoints(app: FastifyInstance, deps: CallDeps, info: En
 
 /** Treats a missing body as "no parameters", so perform() with only defaults can be called bare. */
 export function defaultEmptyBody(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.method === 'POST' && request.body === undefined) request.body = {};
+    done();
   });
 }
 

@@ -22,10 +22,12 @@ export class JobMetrics {
     registers: [this.registry],
     collect: (): void => this.queued.set(this.queueLength()),
   });
-  readonly commonsErrors = new Counter({ name: 'commons_internal_server_errors_total', help: 'HTTP requests answered with a 5xx status', registers: [this.registry] });
+  /** Plain counts bumped on every HTTP request, copied into their counters at scrape time (cheaper per request). */
+  readonly counts = { commonsStarted: 0, commonsDone: 0, commonsErrors: 0 };
+  readonly commonsErrors: Counter = new Counter({ name: 'commons_internal_server_errors_total', help: 'HTTP requests answered with a 5xx status', registers: [this.registry], collect: (): void => syncCounter(this.commonsErrors, this.counts.commonsErrors) });
   readonly commonsDuration = new Histogram({ name: 'commons_request_duration', help: 'Duration of HTTP requests in seconds', buckets: durationBuckets, registers: [this.registry] });
-  readonly commonsStarted = new Counter({ name: 'commons_requests_started_total', help: 'HTTP requests started', registers: [this.registry] });
-  readonly commonsDone = new Counter({ name: 'commons_requests_done_total', help: 'HTTP requests finished', registers: [this.registry] });
+  readonly commonsStarted: Counter = new Counter({ name: 'commons_requests_started_total', help: 'HTTP requests started', registers: [this.registry], collect: (): void => syncCounter(this.commonsStarted, this.counts.commonsStarted) });
+  readonly commonsDone: Counter = new Counter({ name: 'commons_requests_done_total', help: 'HTTP requests finished', registers: [this.registry], collect: (): void => syncCounter(this.commonsDone, this.counts.commonsDone) });
 
   /** The user's metrics() as last read, served when a fresh read takes too long. */
   lastUserMetrics: UserMetric[] = [];
@@ -75,6 +77,11 @@ export class JobMetrics {
   async render(userMetrics: UserMetric[]): Promise<string> {
     return (await this.registry.metrics()) + renderUserMetrics(userMetrics);
   }
+}
+
+function syncCounter(counter: Counter, value: number): void {
+  counter.reset();
+  counter.inc(value);
 }
 
 function statusOf(error: unknown): number {
