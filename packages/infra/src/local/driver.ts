@@ -34,6 +34,10 @@ export class LocalDriver implements InfraDriver {
   readonly #options: LocalDriverOptions;
   /** Exit codes seen by this server, by pid (the state file may not exist yet when a process dies at once). */
   readonly #exits = new Map<number, number | null>();
+  /** Pids this driver is stopping on purpose. */
+  readonly #stopping = new Set<number>();
+  /** Stops of replaced instances still in progress. */
+  readonly #retiring = new Set<Promise<void>>();
 
   constructor(options: LocalDriverOptions) {
     this.#options = options;
@@ -45,8 +49,11 @@ export class LocalDriver implements InfraDriver {
     }
     if (!Number.isInteger(spec.replicas) || spec.replicas < 1) throw new RacetrackError('MANIFEST_INVALID', `replicas must be a whole number >= 1, got ${spec.replicas}`);
     const paths = this.#paths(spec.jobName, spec.version);
-    await this.#stopAll(paths);
+    const previous = (await readVersion(paths))?.replicas ?? [];
     await removeReplicaStates(paths);
+    // The old instances get SIGTERM now but finish shutting down while the new ones start: a redeploy is
+    // not held up by the old job draining its connections. close() waits for them.
+    this.#retire(previous);
     await mkdir(paths.dir, { recursive: true });
     await writeJson(paths.spec, spec);
     const ports = await findFreePorts(this.#options.host, spec.replicas);
@@ -99,7 +106,8 @@ export class LocalDriver implements InfraDriver {
   }
 
   async close(): Promise<void> {
-    // Jobs are detached and outlive the driver on purpose; there is nothing of the driver's own to release.
+    // Jobs are detached and outlive the driver on purpose; only replaced instances still stopping are awaited.
+    await Promise.all(this.#retiring);
   }
 
   #paths(jobName: string, version: string): VersionPaths {
@@ -123,7 +131,10 @@ export class LocalDriver implements InfraDriver {
       logFile: paths.replicaLog(replica),
       onExit: (exitCode, pid) => {
         this.#exits.set(pid, exitCode);
-        void this.#recordExit(stateFile, pid, exitCode);
+        this.#recordExit(stateFile, pid, exitCode).catch((error: NodeJS.ErrnoException) => {
+          // ENOENT: the version was removed meanwhile, so there is nothing left to record into.
+          if (error.code !== 'ENOENT') process.emitWarning(`could not record the exit of pid ${pid}: ${error.message}`);
+        });
       },
     });
     const state: ReplicaState = { ...identity, replica, port, startedAt: Date.now(), restarts };
@@ -133,15 +144,29 @@ export class LocalDriver implements InfraDriver {
     return state;
   }
 
-  /** Notes the exit code, unless the state file has meanwhile been replaced by a newer process. */
+  /** Notes the exit code, unless the process is being stopped or its state file was replaced by a newer process. */
   async #recordExit(stateFile: string, pid: number, exitCode: number | null): Promise<void> {
+    if (this.#stopping.has(pid)) return;
     const state = await readJson<ReplicaState>(stateFile);
-    if (state?.pid === pid) await writeJson(stateFile, { ...state, exitCode });
+    if (state?.pid === pid) await writeJson(stateFile, { ...state, exitCode }, { createDir: false });
+  }
+
+  #retire(replicas: ReplicaState[]): void {
+    for (const state of replicas) {
+      this.#stopping.add(state.pid);
+      const stopping = stopProcessGroup(state, this.#options.stopGraceMs)
+        .catch((error: Error) => process.emitWarning(`could not stop replaced job process ${state.pid}: ${error.message}`))
+        .finally(() => this.#retiring.delete(stopping));
+      this.#retiring.add(stopping);
+    }
   }
 
   async #stopAll(paths: VersionPaths): Promise<void> {
     const saved = await readVersion(paths);
-    await Promise.all((saved?.replicas ?? []).map((state) => stopProcessGroup(state, this.#options.stopGraceMs)));
+    const replicas = saved?.replicas ?? [];
+    // Exits we cause are not crashes, and recording them would race with deleting the folder.
+    for (const state of replicas) this.#stopping.add(state.pid);
+    await Promise.all(replicas.map((state) => stopProcessGroup(state, this.#options.stopGraceMs)));
   }
 
   #instance(spec: JobInstanceSpec, state: ReplicaState): JobInstance {

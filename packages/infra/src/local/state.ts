@@ -42,8 +42,8 @@ function jobsDir(dataDir: string): string {
 }
 
 /** Writes JSON atomically (temp file + rename), readable only by us: specs hold the job's secrets. */
-export async function writeJson(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+export async function writeJson(file: string, value: unknown, options: { createDir?: boolean } = {}): Promise<void> {
+  if (options.createDir !== false) await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   await rename(temp, file);
@@ -92,7 +92,7 @@ export async function removeReplicaStates(paths: VersionPaths): Promise<void> {
 
 /** Deletes everything of a version, and the job's folder once it has no versions left. */
 export async function removeVersion(paths: VersionPaths): Promise<void> {
-  await rm(paths.dir, { recursive: true, force: true });
+  await rm(paths.dir, { recursive: true, force: true, maxRetries: 3 });
   const jobDir = path.dirname(paths.dir);
   if ((await readdir(jobDir).catch(() => ['?'])).length === 0) await rm(jobDir, { recursive: true, force: true });
 }
