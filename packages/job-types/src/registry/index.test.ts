@@ -57,7 +57,9 @@ describe('job type registry', () => {
     );
   });
 
-  it('includes the built-in node job type', () => {
-    assert.equal(createJobTypeRegistry(builtinJobTypes()).resolve('node:latest').name, 'node');
+  it('includes the built-in node and python3 job types', () => {
+    const builtins = createJobTypeRegistry(builtinJobTypes());
+    assert.equal(builtins.resolve('node:latest').name, 'node');
+    assert.equal(builtins.resolve('python3:latest').name, 'python3');
   });
 });
