@@ -40,10 +40,18 @@ export class Upstreams {
     }
   }
 
-  /** Closes every pool, aborting requests still running. */
-  async close(): Promise<void> {
+  /** Closes every pool: calls in flight get `graceMs` to finish, then are aborted. */
+  async close(graceMs = 5_000): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
-    await Promise.all(pools.map((pool) => pool.destroy()));
+    await Promise.all(
+      pools.map(async (pool) => {
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+        const outcome = await Promise.race([pool.close().then(() => 'closed' as const), graceOver]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') await pool.destroy();
+      }),
+    );
   }
 }
