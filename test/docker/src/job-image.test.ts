@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { buildJobImage } from '../../../packages/builder/src/image/index.ts';
+import { buildJobImage } from '@racetrack/builder';
 import type { InfraDriver, JobInstance } from '@racetrack/infra';
 import { createDockerDriver } from '@racetrack/infra/docker';
 import { nodeJobType } from '@racetrack/job-types';

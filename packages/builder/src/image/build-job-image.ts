@@ -2,7 +2,7 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
 import { RacetrackError } from '@racetrack/core';
 import { buildEnvFileName, renderBuildEnvFile } from './build-env.ts';
 import { hashDirectory, tarContext, type GeneratedFile } from './context.ts';
@@ -47,7 +47,8 @@ const baseImages = new Map<string, string>();
 
 /** Builds (or reuses) the image of one job version; streams the build log to `onLog`. */
 export async function buildJobImage(options: BuildJobImageOptions): Promise<BuiltJobImage> {
-  const docker = options.docker ?? new Dockerode();
+  // Loaded on first use: dockerode (with gRPC) costs about half a second, which servers without Docker never pay.
+  const docker = options.docker ?? new (await import('dockerode')).default();
   const log = options.onLog ?? (() => {});
   const paths = options.paths ?? defaultRecipePaths();
   const repository = options.repository ?? 'racetrack';
@@ -75,7 +76,7 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
   if (recipe.jobTemplatePath && baseImage) {
     const template = await readFile(recipe.jobTemplatePath, 'utf8');
     const racetrackVersion = options.racetrackVersion ?? (await repoVersion(paths.repoRoot));
-    const rendered = renderDockerfileTemplate(template, {
+    const rendered = await renderDockerfileTemplate(template, {
       base_image: baseImage,
       env_vars: {},
       manifest: options.manifest,

@@ -1,5 +1,4 @@
 /** @module Renders job-type Dockerfile templates written in Jinja2 syntax (as the original's plugins are) with nunjucks. */
-import nunjucks from 'nunjucks';
 import { RacetrackError } from '@racetrack/core';
 
 /** The variables a job template sees; the first five are the original's, the rest are ours. */
@@ -17,7 +16,9 @@ export interface TemplateVariables {
 let compatInstalled = false;
 
 /** Renders `template` (Jinja2 subset: `.items()`, `|join`, `|length`, `{% if %}`...) with `variables`. */
-export function renderDockerfileTemplate(template: string, variables: TemplateVariables, templateName = 'job-template.Dockerfile'): string {
+export async function renderDockerfileTemplate(template: string, variables: TemplateVariables, templateName = 'job-template.Dockerfile'): Promise<string> {
+  // Loaded on first use, like dockerode: only servers that build images need it.
+  const nunjucks = (await import('nunjucks')).default;
   if (!compatInstalled) {
     // Adds Python-style helpers (dict.items(), True/False...) so templates written for Racetrack's Python plugins render unchanged.
     nunjucks.installJinjaCompat();

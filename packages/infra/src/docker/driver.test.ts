@@ -1,0 +1,42 @@
+/** @module Tests of the docker driver's pure parts: resource quantities and limits, names, and a missing Engine. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Dockerode from 'dockerode';
+import { isRacetrackError } from '@racetrack/core';
+import { createDockerDriver } from './driver.ts';
+import { containerName, resourceName } from './naming.ts';
+import { parseQuantity, resourceLimits } from './resources.ts';
+
+describe('docker driver resources', () => {
+  it('parses binary, decimal and milli quantities', () => {
+    assert.equal(parseQuantity('256Mi', 'memory_max'), 256 * 2 ** 20);
+    assert.equal(parseQuantity('1G', 'memory_max'), 1e9);
+    assert.equal(parseQuantity('500m', 'cpu_max'), 0.5);
+    assert.equal(parseQuantity('2', 'cpu_max'), 2);
+  });
+
+  it('maps resources to Docker limits', () => {
+    assert.deepEqual(resourceLimits({ memory_min: '128Mi', memory_max: '1Gi', cpu_min: '250m', cpu_max: '1.5' }), {
+      MemoryReservation: 128 * 2 ** 20,
+      Memory: 2 ** 30,
+      CpuShares: 256,
+      NanoCpus: 1.5e9,
+    });
+    assert.deepEqual(resourceLimits(undefined), {});
+  });
+
+  it('names the field of a bad quantity or of min above max', () => {
+    assert.throws(() => resourceLimits({ memory_max: '12 apples' }), (error) => isRacetrackError(error) && error.details?.['field'] === 'resources.memory_max');
+    assert.throws(() => resourceLimits({ memory_min: '2Gi', memory_max: '1Gi' }), (error) => isRacetrackError(error) && error.details?.['field'] === 'resources.memory_min');
+  });
+
+  it('names containers job-<name>-v-<version>-<replica>, DNS-safe', () => {
+    assert.equal(resourceName('adder', '1.2.3-rc.1+b5'), 'job-adder-v-1-2-3-rc-1-b5');
+    assert.equal(containerName('adder', '0.0.1', 2), 'job-adder-v-0-0-1-2');
+  });
+
+  it('answers UNAVAILABLE with a fix when no Docker Engine listens', async () => {
+    const driver = createDockerDriver({ docker: new Dockerode({ socketPath: '/nonexistent/docker.sock' }) });
+    await assert.rejects(driver.list(), (error) => isRacetrackError(error) && error.code === 'UNAVAILABLE' && /start dockerd or set DOCKER_HOST/.test(error.message));
+  });
+});
