@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { JobServer } from './serve.ts';
 import type { JobSchema } from './schema/types.ts';
 import { serveJob } from './serve.ts';
-import { getJson, post, startFixture, waitFor } from './testing/harness.ts';
+import { captureLogs, getJson, post, startFixture, waitFor } from './testing/harness.ts';
 
 const basicSchema: JobSchema = {
   schemaVersion: 1,
@@ -33,8 +33,9 @@ const basicSchema: JobSchema = {
 
 describe('a job served from a file in a worker thread', () => {
   let job: JobServer;
+  const logs = captureLogs();
   before(async () => {
-    job = await startFixture('basic', { schema: basicSchema, env: { JOB_NAME: 'adder', JOB_VERSION: '1.2.3', JOB_DEPLOYMENT_TIMESTAMP: '1654779364', GIT_VERSION: 'abc123', DEPLOYED_BY_RACETRACK_VERSION: '2.36.0' }, overrides: { bodyLimitBytes: 1000 } });
+    job = await startFixture('basic', { schema: basicSchema, logger: logs.logger, env: { JOB_NAME: 'adder', JOB_VERSION: '1.2.3', JOB_DEPLOYMENT_TIMESTAMP: '1654779364', GIT_VERSION: 'abc123', DEPLOYED_BY_RACETRACK_VERSION: '2.36.0' }, overrides: { bodyLimitBytes: 1000 } });
     await job.started;
   });
   after(() => job.close());
@@ -76,9 +77,11 @@ describe('a job served from a file in a worker thread', () => {
   });
 
   test('turns an exception in user code into 500 {error, type}, or the status the error carries', async () => {
-    const failed = await post(`${job.url}/api/v1/perform`, '{"numbers": [13]}');
+    const failed = await post(`${job.url}/api/v1/perform`, '{"numbers": [13]}', { 'x-request-tracing-id': 'trace-13' });
     assert.equal(failed.status, 500);
     assert.deepEqual(failed.body, { error: 'unlucky 13', type: 'LuckError' });
+    const logged = await waitFor(() => logs.lines.find((l) => l['request_id'] === 'trace-13' && l['level'] === 50), 5000, 'error log');
+    assert.match(String((logged['err'] as { stack?: string }).stack), /unlucky 13[\s\S]*fixtures\/basic\.ts/);
     const rejected = await post(`${job.url}/api/v1/perform`, '{"numbers": [-1]}');
     assert.equal(rejected.status, 422);
     const health = await getJson(`${job.url}/health`);

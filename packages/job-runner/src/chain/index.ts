@@ -46,6 +46,8 @@ export async function callJob(jobName: string, path = '/api/v1/perform', payload
   if (tracing) outgoing[config.tracingHeader] = tracing;
   const caller = incoming[config.callerHeader];
   if (caller) outgoing[config.callerHeader] = caller;
+  const predecessor = incoming['x-recordkeeper-predecessor-id'];
+  if (predecessor) outgoing['x-recordkeeper-predecessor-id'] = predecessor;
   const method = options.method ?? 'POST';
   if (payload !== undefined) outgoing['content-type'] = 'application/json';
   const url = `${pubUrl.replace(/\/+$/, '')}/job/${encodeURIComponent(jobName)}/${encodeURIComponent(version)}${path.startsWith('/') ? path : `/${path}`}`;

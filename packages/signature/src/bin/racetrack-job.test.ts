@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 // Each sample is started as a user would start it by hand: `racetrack-job samples/<name>/job.ts`.
 const bin = fileURLToPath(new URL('./racetrack-job.ts', import.meta.url));
@@ -13,8 +16,8 @@ after(() => {
 });
 
 /** Starts a sample on a random port and waits until it is ready; returns its base URL. */
-async function startSample(name: string, env: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, [bin, `${samples}${name}/job.ts`, '--port', '0', '--host', '127.0.0.1'], {
+async function startSample(name: string, env: Record<string, string> = {}, file = `${samples}${name}/job.ts`): Promise<string> {
+  const child = spawn(process.execPath, [bin, file, '--port', '0', '--host', '127.0.0.1'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -81,4 +84,27 @@ test('samples/ts-chain calls samples/adder through the PUB path', async () => {
   const adder = await startSample('adder');
   const url = await startSample('ts-chain', { PUB_URL: `${adder}/pub` });
   assert.deepEqual(await postJson(`${url}/api/v1/perform`, { numbers: [40, 2] }), { status: 200, body: 84 });
+});
+
+test('a plain JavaScript job with JSDoc types is validated like TypeScript', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'racetrack-job-js-'));
+  try {
+    const file = path.join(dir, 'job.js');
+    await writeFile(file, `export default class Prime {
+      /**
+       * Check if a number is prime.
+       * @param {number} number the number to check
+       */
+      perform(number) {
+        for (let i = 2; i * i <= number; i++) if (number % i === 0) return false;
+        return number > 1;
+      }
+    }\n`);
+    const url = await startSample('js-prime', {}, file);
+    assert.deepEqual(await postJson(`${url}/api/v1/perform`, { number: 7907 }), { status: 200, body: true });
+    const wrong = await postJson(`${url}/api/v1/perform`, { number: 'seven' });
+    assert.deepEqual(wrong, { status: 400, body: { error: 'parameter "number" must be number', type: 'ValidationError' } });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
