@@ -109,6 +109,8 @@ for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast pa
     const seen = body?.['headers'] as Record<string, string>;
     assert.equal(seen['x-request-tracing-id'], 'trace-123');
     assert.equal(seen['x-caller-name'], 'tester');
+    const behindIngress = await getJson(`${pub.base}/pub/job/adder/1.0.0/x`, { headers: { 'x-forwarded-host': 'racetrack.example.com' } });
+    assert.equal((behindIngress.body?.['headers'] as Record<string, string>)['x-forwarded-host'], 'racetrack.example.com');
     assert.equal(body?.['instance'], 'old');
   });
 

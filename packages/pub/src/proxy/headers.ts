@@ -9,7 +9,7 @@ const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 
 
 /**
  * Builds the job-bound header list (flat `[name, value, ...]`, which undici takes without re-parsing):
- * the client's headers minus hop-by-hop ones, plus `X-Forwarded-Host` and the tracing id.
+ * the client's headers minus hop-by-hop ones, plus `X-Forwarded-Host` (kept if an ingress set it) and the tracing id.
  */
 export function upstreamHeaders(req: IncomingMessage, tracingHeader: string, requestId: string): string[] {
   const raw = req.rawHeaders;
@@ -22,11 +22,12 @@ export function upstreamHeaders(req: IncomingMessage, tracingHeader: string, req
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     const lower = name.toLowerCase();
-    if (hopByHop.has(lower) || lower === tracingHeader || extra?.has(lower)) continue;
+    if (hopByHop.has(lower) || lower === tracingHeader || lower === 'x-forwarded-host' || extra?.has(lower)) continue;
     out.push(name, raw[i + 1] as string);
   }
-  const host = req.headers.host;
-  if (host !== undefined) out.push('x-forwarded-host', host);
+  // Behind an ingress that already set it, the outermost host is the one the job should see.
+  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
+  if (host !== undefined) out.push('x-forwarded-host', Array.isArray(host) ? (host[0] as string) : host);
   out.push(tracingHeader, requestId);
   return out;
 }
