@@ -5,11 +5,13 @@ import type { JobRow } from '@racetrack/db';
 import type { BuildSource, LifecycleContext } from '../service/types.ts';
 import { createLogBuffer } from './log-buffer.ts';
 import { driverFor, provisionJob, recentJobLogs } from './provision.ts';
+import type { InfraDriver } from '@racetrack/infra';
 import type { AcceptedDeployment } from './start-deployment.ts';
 
 function sourceOf(d: AcceptedDeployment): BuildSource {
   const directory = d.manifest.git.directory;
-  if (d.payload.build_context) return { kind: 'archive', base64TarGz: d.payload.build_context, directory };
+  // An uploaded build context is the job directory itself (as in the original); git.directory applies to clones only.
+  if (d.payload.build_context) return { kind: 'archive', base64TarGz: d.payload.build_context };
   const credentials = d.payload.git_credentials ?? undefined;
   return {
     kind: 'git', remote: d.manifest.git.remote, directory,
@@ -80,7 +82,7 @@ export async function runDeployment(ctx: LifecycleContext, d: AcceptedDeployment
   } catch (error) {
     const reason = describeError(error);
     const driver = ctx.drivers.get(d.target);
-    const jobLogs = row && driver ? await recentJobLogs(driver, row.name, row.version, ctx.config.errorLogLines) : '';
+    const jobLogs = row && driver ? await jobLogsAfterFailure(driver, row.name, row.version, ctx.config.errorLogLines) : '';
     const lastLines = jobLogs || logs.tail(ctx.config.errorLogLines).join('\n');
     const message = `deployment failed at phase "${phase}": ${reason}${lastLines ? `\nlast log lines:\n${lastLines}` : ''}`;
     await rollBack(ctx, d, created, row, reason)
@@ -102,4 +104,12 @@ async function rollBack(ctx: LifecycleContext, d: AcceptedDeployment, created: J
   } else {
     await ctx.jobs.update(row.id, { status: 'error', error: reason });
   }
+}
+
+/** The job's last log lines; a process reports its failure on /live a moment before its log line lands, so look twice. */
+async function jobLogsAfterFailure(driver: InfraDriver, name: string, version: string, lines: number): Promise<string> {
+  const first = await recentJobLogs(driver, name, version, lines);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const second = await recentJobLogs(driver, name, version, lines);
+  return second.length >= first.length ? second : first;
 }

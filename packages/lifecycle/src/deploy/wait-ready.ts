@@ -66,6 +66,12 @@ export async function waitUntilReady(options: WaitOptions): Promise<void> {
       const result = await probe(`http://${address}/ready`);
       if (result?.status === 200) break;
       if (result?.status === 404) throw new RacetrackError('BUILD_FAILED', 'the job has no /ready endpoint (HTTP 404)');
+      // The entrypoint is constructed after the server listens: a failing constructor shows up as /live failing.
+      const live = await probe(`http://${address}/live`);
+      if (live && live.status !== 200) {
+        const reason = typeof live.body?.['error'] === 'string' ? live.body['error'] : `/live answered HTTP ${live.status}`;
+        throw new RacetrackError('BUILD_FAILED', `the job failed to start: ${reason}`);
+      }
       const exited = await exitedInstance(options);
       if (exited) throw new RacetrackError('BUILD_FAILED', `the job failed while getting ready: ${exited}`);
       if (Date.now() > readyDeadline) {

@@ -1,13 +1,20 @@
 /** @module Finds (and kills) job processes a test left behind, from the local driver's state files. */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-function alive(pid: number): boolean {
+/** True while `pid` runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
+export function isProcessRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }
 
@@ -19,7 +26,7 @@ export async function liveJobProcesses(dataDir: string): Promise<number[]> {
   for (const entry of entries) {
     if (!/replica-\d+\.json$/.test(entry)) continue;
     const state = JSON.parse(await readFile(join(root, entry), 'utf8').catch(() => '{}')) as { pid?: number };
-    if (state.pid && alive(state.pid)) pids.push(state.pid);
+    if (state.pid && isProcessRunning(state.pid)) pids.push(state.pid);
   }
   return pids;
 }
