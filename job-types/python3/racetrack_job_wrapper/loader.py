@@ -14,14 +14,20 @@ class EntrypointError(Exception):
 
 
 def add_packages_path(venv_packages: str) -> None:
-    """Append the job venv's site-packages AFTER the stdlib, so user packages never shadow what the wrapper uses."""
+    """Put the job venv's site-packages after the stdlib and before the interpreter's own site-packages.
+
+    The stdlib stays first, so no job package can shadow a module the wrapper uses; the job's pinned packages
+    come before anything installed in the interpreter itself, so the job gets the versions it asked for.
+    """
+    import site
     for path in filter(None, venv_packages.split(os.pathsep)):
-        if path not in sys.path:
-            import site
-            before = list(sys.path)
-            site.addsitedir(path)  # processes .pth files, then we move the additions to the end
-            added = [p for p in sys.path if p not in before]
-            sys.path[:] = before + added
+        if path in sys.path:
+            continue
+        before = list(sys.path)
+        site.addsitedir(path)  # appends path and what its .pth files add
+        added = [p for p in sys.path if p not in before]
+        first_site = next((i for i, p in enumerate(before) if p.rstrip('/').endswith(('site-packages', 'dist-packages'))), len(before))
+        sys.path[:] = before[:first_site] + added + before[first_site:]
 
 
 def import_entrypoint_module(entrypoint_path: str):

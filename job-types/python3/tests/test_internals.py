@@ -143,3 +143,15 @@ def test_static_routes_refuse_traversal(tmp_path):
     assert routes.resolve('/files/../secret.txt').status == 403
     with pytest.raises(ValueError):
         routes.add('/up', '../outside')
+
+
+def test_venv_packages_go_after_stdlib_and_before_interpreter_site_packages(tmp_path, monkeypatch):
+    from racetrack_job_wrapper.loader import add_packages_path
+    venv = tmp_path / 'venv-site-packages'
+    venv.mkdir()
+    (venv / 'extra.pth').write_text(str(tmp_path / 'from-pth') + '\n')
+    (tmp_path / 'from-pth').mkdir()
+    monkeypatch.setattr(sys, 'path', ['/wrapper', '/usr/lib/python3.11', '/usr/lib/python3.11/lib-dynload', '/usr/lib/python3/dist-packages'])
+    add_packages_path(str(venv))
+    assert sys.path == ['/wrapper', '/usr/lib/python3.11', '/usr/lib/python3.11/lib-dynload', str(venv), str(tmp_path / 'from-pth'),
+                        '/usr/lib/python3/dist-packages']

@@ -47,32 +47,48 @@ export async function buildPythonJob(context: LocalBuildContext, config: Python3
 
   const python = await choosePython(config, extra.python_version, log);
   const env = { ...config.toolEnv, ...context.buildEnv };
-  const pythonVersion = await capture(python, ['-c', 'import sys; print(sys.version.replace(chr(10), " "))'], env).catch((error: Error) => {
-    throw new RacetrackError('BUILD_FAILED', `cannot run Python interpreter "${python}": ${error.message}; install python3 or set RACETRACK_PYTHON`, { cause: error });
-  });
-  log(`python: ${python} (${pythonVersion})`);
+  const [interpreter, pythonVersion] = await describeInterpreter(python, env);
+  log(`python: ${interpreter} (${pythonVersion})`);
 
   const requirementsFile = await findRequirements(workspaceDir, extra.requirements_path);
-  const requirementsText = requirementsFile ? await readFile(requirementsFile, 'utf8') : '';
-  const venvDir = await ensureVenv({
-    python, pythonVersion, requirementsFile, requirementsText, checkRequirements: extra.check_requirements,
-    cacheDir: path.resolve(workspaceDir, '..', 'python-venvs'), env, noCache: context.noCache, log,
-  });
+  const packagesArgs: string[] = [];
+  if (requirementsFile) {
+    const venvDir = await ensureVenv({
+      python: interpreter, pythonVersion, requirementsFile, requirementsText: await readFile(requirementsFile, 'utf8'),
+      checkRequirements: extra.check_requirements, cacheDir: config.venvCacheDir, env, noCache: context.noCache, log,
+    });
+    const sitePackages = await capture(path.join(venvDir, 'bin', 'python'), ['-c', 'import sysconfig; print(sysconfig.get_path("purelib"))'], env);
+    packagesArgs.push('--venv-packages', sitePackages);
+    log(`job packages: ${sitePackages}`);
+  } else {
+    log('no requirements file: the job gets the standard library only');
+  }
 
   const home = path.join(workspaceDir, wrapperHome);
   await installWrapper(home);
   const manifestPath = path.join(home, 'job.json');
   await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
-  log(`wrapper: racetrack_job_wrapper (stdlib only) in ${wrapperHome}/, job packages from venv ${path.basename(venvDir)}`);
+  log(`wrapper: racetrack_job_wrapper (stdlib only) in ${wrapperHome}/`);
 
   return {
     kind: 'process',
     cwd: workspaceDir,
-    command: path.join(venvDir, 'bin', 'python'),
-    // -s: no per-user site-packages; the venv's own site-packages comes after the stdlib on sys.path.
+    // The base interpreter runs the wrapper (stdlib only); the job's venv packages are put on sys.path after the
+    // stdlib and before the interpreter's own site-packages. -s: no per-user site-packages.
+    command: interpreter,
     args: ['-u', '-s', path.join(home, 'run_wrapper.py'), 'run', extra.entrypoint_path,
-      ...(extra.entrypoint_class ? [extra.entrypoint_class] : []), '--manifest-path', manifestPath],
+      ...(extra.entrypoint_class ? [extra.entrypoint_class] : []), '--manifest-path', manifestPath, ...packagesArgs],
   };
+}
+
+/** The interpreter's real path (not a pyenv shim or venv link, so the artefact keeps working) and its version. */
+async function describeInterpreter(python: string, env: Record<string, string>): Promise<[string, string]> {
+  const script = 'import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable))); print(sys.version.replace(chr(10), " "))';
+  const output = await capture(python, ['-c', script], env).catch((error: Error) => {
+    throw new RacetrackError('BUILD_FAILED', `cannot run Python interpreter "${python}": ${error.message}; install python3 or set RACETRACK_PYTHON`, { cause: error });
+  });
+  const [interpreter = python, version = ''] = output.split('\n');
+  return [interpreter.trim(), version.trim()];
 }
 
 /** Copies the wrapper package, the Swagger UI assets and the launcher into `home`. */

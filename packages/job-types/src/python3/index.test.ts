@@ -2,7 +2,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,11 +31,13 @@ function freePort(): Promise<number> {
 
 /** Builds a sample into a fresh workspace under a shared temp root (so the venv cache is shared too). */
 async function build(root: string, sample: string, noCache = false) {
+  // The venv cache goes under the test's temp root, not the user's ~/.cache.
+  const jobType = createPython3JobType(resolvePython3Config({ ...process.env, RACETRACK_PYTHON_VENV_CACHE: path.join(root, 'venvs') }));
   const sourceDir = path.join(samplesDir, sample);
   const { manifest, warnings } = await loadManifestFile(sourceDir);
   const workspaceDir = await mkdtemp(path.join(root, `${sample}-`));
   const lines: string[] = [];
-  const artefact = await python3JobType.buildLocal({
+  const artefact = await jobType.buildLocal({
     sourceDir, workspaceDir, manifest: manifest as unknown as Record<string, unknown>, buildEnv: {}, noCache, log: (line) => lines.push(line),
   });
   return { artefact, lines, warnings, name: String((manifest as unknown as Record<string, unknown>)['name']) };
@@ -82,12 +84,18 @@ describe('python3 job type: validate', () => {
 });
 
 describe('python3 job type: local builds', () => {
-  it('builds the legacy fatman.yaml sample and serves its FatmanEntrypoint', async () => {
+  it('builds the legacy fatman.yaml sample and serves its FatmanEntrypoint after the workspace moved', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'rt-python3-'));
     tempDirs.push(root);
-    const { artefact, warnings, lines, name } = await build(root, 'python-fatman-legacy');
+    const built = await build(root, 'python-fatman-legacy');
+    const { warnings, lines, name } = built;
+    // The builder builds in scratch space, renames the workspace into its cache and rewrites cwd and args only.
+    const moved = path.join(root, 'published');
+    await rename(built.artefact.cwd, moved);
+    const relocate = (value: string) => (value.startsWith(built.artefact.cwd) ? moved + value.slice(built.artefact.cwd.length) : value);
+    const artefact = { ...built.artefact, cwd: moved, args: built.artefact.args.map(relocate) };
     assert.ok(warnings.some((w) => /lang/.test(w)), `no deprecation warning for lang: ${warnings.join('; ')}`);
-    assert.ok(lines.some((line) => /creating Python virtual environment/.test(line)));
+    assert.ok(lines.some((line) => /no requirements file/.test(line)), lines.join('\n'));
     const baseUrl = await start(artefact, name);
     const response = await fetch(`${baseUrl}/api/v1/perform`, { method: 'POST', body: JSON.stringify({ x: 20, y: 5 }) });
     assert.equal(response.status, 200);
@@ -103,7 +111,9 @@ describe('python3 job type: local builds', () => {
     assert.ok(first.lines.some((line) => /pip install -r requirements.txt/.test(line)), first.lines.join('\n'));
     const second = await build(root, 'python-ui-flask');
     assert.ok(second.lines.some((line) => /reusing Python virtual environment/.test(line)), second.lines.join('\n'));
-    assert.equal(second.artefact.command, first.artefact.command, 'both builds should run the same venv');
+    const packages = (args: string[]) => args[args.indexOf('--venv-packages') + 1];
+    assert.equal(packages(second.artefact.args), packages(first.artefact.args), 'both builds should use the same venv');
+    assert.ok(packages(first.artefact.args)?.startsWith(path.join(root, 'venvs')), 'venv outside the shared cache');
     const baseUrl = await start(second.artefact, second.name);
     const page = await fetch(`${baseUrl}/pub/job/python-ui-flask/0.0.1/api/v1/webview/`);
     assert.equal(page.status, 200);

@@ -11,8 +11,8 @@ export interface VenvRequest {
   python: string;
   /** `sys.version` of that interpreter (part of the cache key). */
   pythonVersion: string;
-  /** Absolute path of requirements.txt, or undefined for none. */
-  requirementsFile: string | undefined;
+  /** Absolute path of requirements.txt. */
+  requirementsFile: string;
   requirementsText: string;
   checkRequirements: boolean;
   /** Directory holding one venv per hash. */
@@ -34,7 +34,8 @@ export function venvHash(pythonVersion: string, requirementsText: string, checkR
 export async function ensureVenv(request: VenvRequest): Promise<string> {
   const { log } = request;
   const hash = venvHash(request.pythonVersion, request.requirementsText, request.checkRequirements);
-  const finalDir = path.join(request.cacheDir, hash);
+  // With --no-cache a fresh venv gets its own name: the cached one may be in use by running jobs.
+  const finalDir = path.join(request.cacheDir, request.noCache ? `${hash}-${randomBytes(4).toString('hex')}` : hash);
   if (!request.noCache && (await exists(path.join(finalDir, readyMarker)))) {
     log(`reusing Python virtual environment ${hash} (same interpreter and requirements)`);
     return finalDir;
@@ -44,27 +45,17 @@ export async function ensureVenv(request: VenvRequest): Promise<string> {
   const options = { cwd: request.cacheDir, env: request.env, log };
   await mkdir(request.cacheDir, { recursive: true });
   try {
-    const withPip = request.requirementsFile !== undefined;
-    log(`creating Python virtual environment ${hash} with ${request.python}`);
-    await runLogged(request.python, ['-m', 'venv', ...(withPip ? [] : ['--without-pip']), tempDir], options);
+    log(`creating Python virtual environment ${path.basename(finalDir)} with ${request.python}`);
+    await runLogged(request.python, ['-m', 'venv', tempDir], options);
     const venvPython = path.join(tempDir, 'bin', 'python');
-    if (request.requirementsFile) {
-      log(`$ pip install -r ${path.basename(request.requirementsFile)}`);
-      await runLogged(venvPython, ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--progress-bar', 'off',
-        '-r', request.requirementsFile], options);
-      if (request.checkRequirements) {
-        log('$ pip check');
-        await runLogged(venvPython, ['-m', 'pip', 'check'], options);
-      }
+    log(`$ pip install -r ${path.basename(request.requirementsFile)}`);
+    await runLogged(venvPython, ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '--progress-bar', 'off',
+      '-r', request.requirementsFile], options);
+    if (request.checkRequirements) {
+      log('$ pip check');
+      await runLogged(venvPython, ['-m', 'pip', 'check'], options);
     }
     await writeFile(path.join(tempDir, readyMarker), `${request.pythonVersion}\n${request.requirementsText}`);
-    if (await exists(finalDir)) {
-      const stale = `${finalDir}.old-${randomBytes(4).toString('hex')}`;
-      await rename(finalDir, stale).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error; // another build replaced it meanwhile
-      });
-      await rm(stale, { recursive: true, force: true });
-    }
     await rename(tempDir, finalDir).catch(async (error: NodeJS.ErrnoException) => {
       // A concurrent build finished the same venv first: use that one.
       if (!['ENOTEMPTY', 'EEXIST'].includes(error.code ?? '')) throw error;
