@@ -29,6 +29,8 @@ export interface BuildJobImageOptions {
   /** Image repository prefix (a registry namespace later); default `racetrack`. */
   repository?: string;
   paths?: RecipePaths;
+  /** Paths (relative, posix) left out of the build context besides `.git`. */
+  exclude?: readonly string[];
 }
 
 /** What was built (or reused). */
@@ -92,7 +94,8 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
   }
 
   log(`building image ${image}${options.noCache ? ' (no cache)' : ''}`);
-  const context = tarContext(options.workspaceDir, extra, (relative) => relative === '.git' || relative === 'node_modules/@racetrack/job-runner');
+  const excluded = new Set(['.git', 'node_modules/@racetrack/job-runner', ...(options.exclude ?? [])]);
+  const context = tarContext(options.workspaceDir, extra, (relative) => excluded.has(relative));
   try {
     const id = await buildWithEngine(docker, context, { tag: image, dockerfile, labels, noCache: options.noCache ?? false, mask: Object.values(buildEnv), onLog: log });
     return { image, imageId: id, ...(baseImage ? { baseImage } : {}), reused: false };

@@ -3,3 +3,4 @@ export { buildJobImage, type BuildJobImageOptions, type BuiltJobImage } from './
 export { listRacetrackImages, pruneRacetrackImages, removeJobImages, type RacetrackImage } from './images.ts';
 export { imageLabels, jobImageName, baseImageName } from './labels.ts';
 export { renderDockerfileTemplate, type TemplateVariables } from './template.ts';
+export { imageFromWorkspace, workspaceOnlyFiles, type ImageFromWorkspaceOptions } from './from-workspace.ts';

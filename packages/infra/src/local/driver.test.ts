@@ -1,9 +1,12 @@
 /** @module Tests of the local driver: the shared conformance suite plus what only local processes do (survive a server restart). */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { driverSuite, testJobSource, waitFor } from '../core/driver-suite.ts';
 import type { JobArtefact, JobInstanceSpec } from '../core/driver.ts';
 import { createLocalDriver } from './index.ts';
@@ -39,7 +42,11 @@ describe('local driver', () => {
   const spec = (): JobInstanceSpec => ({ jobName: 'survivor', version: '1.0.0', replicas: 2, artefact: artefact(), env: {}, deploymentTimestamp: 42 });
 
   after(async () => {
-    await createLocalDriver({ dataDir: dataDir() }).remove('survivor', '1.0.0');
+    // Whatever a failed test left running is stopped here.
+    for (const dir of [dataDir(), path.join(root, 'group'), path.join(root, 'killed-server')]) {
+      const driver = createLocalDriver({ dataDir: dir, stopGraceMs: 1000 });
+      for (const instance of await driver.list()) await driver.remove(instance.jobName, instance.version);
+    }
   });
 
   it('finds its running jobs again from a new driver on the same data dir (server restart)', async () => {
@@ -56,6 +63,35 @@ describe('local driver', () => {
     assert.deepEqual(await second.list(), []);
   });
 
+  it('finds and removes the jobs of a server that was killed with SIGKILL', async () => {
+    const serverDataDir = path.join(root, 'killed-server');
+    const serverScript = path.join(root, 'server.mjs');
+    const driverModule = pathToFileURL(path.join(import.meta.dirname, 'index.ts')).href;
+    await writeFile(
+      serverScript,
+      `const { createLocalDriver } = await import(${JSON.stringify(driverModule)});
+       const driver = createLocalDriver({ dataDir: ${JSON.stringify(serverDataDir)} });
+       const spec = JSON.parse(process.argv[2]);
+       await driver.deploy(spec);
+       console.log('deployed');
+       setInterval(() => {}, 1000);`,
+    );
+    const server = spawn(process.execPath, [serverScript, JSON.stringify({ ...spec(), jobName: 'orphan', replicas: 1 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor('the server to deploy', () => output.includes('deployed'));
+    } finally {
+      server.kill('SIGKILL');
+    }
+    const driver = createLocalDriver({ dataDir: serverDataDir, stopGraceMs: 2000 });
+    const [survivor] = await driver.list();
+    assert.equal(survivor?.state, 'running');
+    await driver.remove('orphan', '1.0.0');
+    await waitFor('the orphaned job to be gone', () => !isAlive(Number(survivor?.id)));
+    assert.deepEqual(await driver.list(), []);
+  });
+
   it('does not mistake a reused pid for its job', async () => {
     const driver = createLocalDriver({ dataDir: dataDir(), stopGraceMs: 2000 });
     const [instance] = await driver.deploy({ ...spec(), replicas: 1 });
@@ -70,6 +106,24 @@ describe('local driver', () => {
     process.kill(Number(instance?.id), 'SIGKILL');
   });
 
+  it('stops the whole process group, helpers the job started included', async () => {
+    const pidFile = path.join(root, 'grandchild.pid');
+    const parentJob = path.join(root, 'parent-job.cjs');
+    await writeFile(
+      parentJob,
+      `const { spawn } = require('node:child_process');
+       const helper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+       require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(helper.pid));
+       require(${JSON.stringify(jobFile)});`,
+    );
+    const driver = createLocalDriver({ dataDir: path.join(root, 'group'), stopGraceMs: 2000 });
+    await driver.deploy({ ...spec(), jobName: 'group', replicas: 1, artefact: { kind: 'process', cwd: root, command: process.execPath, args: [parentJob] } });
+    const helperPid = Number(await waitFor('the helper pid', () => readFile(pidFile, 'utf8').catch(() => undefined)));
+    assert.ok(isAlive(helperPid));
+    await driver.remove('group', '1.0.0');
+    await waitFor('the helper to be gone', () => !isAlive(helperPid));
+  });
+
   it('refuses an image artefact with a message naming the fix', async () => {
     await assert.rejects(
       createLocalDriver({ dataDir: dataDir() }).deploy({ ...spec(), artefact: { kind: 'image', image: 'x:1' } }),
@@ -78,10 +132,11 @@ describe('local driver', () => {
   });
 });
 
+/** Alive and not a zombie (an orphan's zombie may linger where PID 1 does not reap). */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? '');
   } catch {
     return false;
   }

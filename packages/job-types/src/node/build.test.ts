@@ -59,11 +59,16 @@ describe('node job type', () => {
     await mkdir(workspaceDir, { recursive: true });
     await writeFile(path.join(sourceDir, 'job.ts'), adderSource);
     await writeFile(path.join(sourceDir, 'operation.ts'), operationSource);
+    // No dependencies (the test runs offline); the postinstall script proves build_env reaches the build.
+    const scripts = { postinstall: 'node -e "console.log(\'build mode: \' + process.env.BUILD_MODE)"' };
+    await writeFile(path.join(sourceDir, 'package.json'), JSON.stringify({ name: 'adder', version: '1.0.0', private: true, scripts }));
     const manifest = { name: 'adder', version: '1.0.0', jobtype: 'node:latest', owner_email: 'a@b.c' };
     const logs: string[] = [];
-    const artefact = await nodeJobType.buildLocal({ sourceDir, workspaceDir, manifest, buildEnv: {}, log: (l) => logs.push(l), noCache: false });
+    const artefact = await nodeJobType.buildLocal({ sourceDir, workspaceDir, manifest, buildEnv: { BUILD_MODE: 'fast' }, log: (l) => logs.push(l), noCache: false });
 
     assert.equal(artefact.cwd, workspaceDir);
+    assert.ok(logs.includes('$ npm install --no-audit --no-fund --no-update-notifier'), logs.join('\n'));
+    assert.ok(logs.some((l) => l.includes('build mode: fast')), logs.join('\n'));
     assert.ok(artefact.args.includes(path.join(workspaceDir, 'job.ts')));
     const schema = JSON.parse(await readFile(path.join(workspaceDir, 'perform.schema.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(schema['className'], 'Adder');
