@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import Dockerode from 'dockerode';
 import { RacetrackError } from '@racetrack/core';
-import type { InfraDriver, JobInstance, JobInstanceSpec } from '../core/driver.ts';
+import type { InfraDriver, JobArtefact, JobInstance, JobInstanceSpec } from '../core/driver.ts';
 import { followContainerLogs, readContainerLogs } from './logs.ts';
 import { containerLabels, containerName, jobPort, resourceName } from './naming.ts';
 import { resourceLimits } from './resources.ts';
@@ -24,6 +24,12 @@ export interface DockerDriverOptions {
   addressMode?: 'host' | 'network';
   /** Docker restart policy; default `no` because the supervisor restarts dead replicas with backoff and counts restarts. */
   restartPolicy?: 'no' | 'on-failure' | 'unless-stopped' | 'always';
+  /**
+   * Turns a `process` artefact (a workspace the local builder prepared) into an image, so lifecycle can
+   * deploy the same build to `docker`. Wired at the composition root with @racetrack/builder's
+   * `imageFromWorkspace`; without it the driver accepts only `image` artefacts.
+   */
+  prepareImage?: (spec: JobInstanceSpec & { artefact: Extract<JobArtefact, { kind: 'process' }> }) => Promise<string>;
 }
 
 /** Creates the docker driver. */
@@ -38,6 +44,7 @@ class DockerDriver implements InfraDriver {
   readonly #hostAddress: string;
   readonly #addressMode: 'host' | 'network';
   readonly #restartPolicy: string;
+  readonly #prepareImage: DockerDriverOptions['prepareImage'];
   /** Restarts done through `restart()`, by container id (Docker's own RestartCount is added). */
   readonly #restarts = new Map<string, number>();
   #networkReady: Promise<void> | undefined;
@@ -48,13 +55,11 @@ class DockerDriver implements InfraDriver {
     this.#hostAddress = options.hostAddress ?? '127.0.0.1';
     this.#addressMode = options.addressMode ?? 'host';
     this.#restartPolicy = options.restartPolicy ?? 'no';
+    this.#prepareImage = options.prepareImage;
   }
 
   async deploy(spec: JobInstanceSpec): Promise<JobInstance[]> {
-    if (spec.artefact.kind !== 'image') {
-      throw new RacetrackError('BAD_REQUEST', `the docker infrastructure runs container images, not ${spec.artefact.kind} artefacts; build the job image first`);
-    }
-    const image = spec.artefact.image;
+    const image = await this.#imageOf(spec);
     await engine('prepare the network', () => this.#ensureNetwork());
     await this.remove(spec.jobName, spec.version);
     const limits = resourceLimits(spec.resources);
@@ -92,6 +97,15 @@ class DockerDriver implements InfraDriver {
       instances.push(this.#instance(spec.jobName, spec.version, replica, hostPort, container.id, 'running', 0));
     }
     return instances;
+  }
+
+  async #imageOf(spec: JobInstanceSpec): Promise<string> {
+    const artefact = spec.artefact;
+    if (artefact.kind === 'image') return artefact.image;
+    if (!this.#prepareImage) {
+      throw new RacetrackError('BAD_REQUEST', `the docker infrastructure runs container images, not ${artefact.kind} artefacts; build the job image first`);
+    }
+    return this.#prepareImage({ ...spec, artefact });
   }
 
   async remove(jobName: string, version: string): Promise<void> {

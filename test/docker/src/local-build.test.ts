@@ -1,0 +1,76 @@
+/** @module The local builder's workspace deployed to the docker target: what lifecycle does for `infrastructure_target: docker`. */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createBuilder, imageFromWorkspace } from '@racetrack/builder';
+import { createDockerDriver } from '@racetrack/infra/docker';
+import { builtinJobTypes } from '@racetrack/job-types';
+import { parse } from 'yaml';
+import { waitFor } from '../../../packages/infra/src/core/driver-suite.ts';
+import { prepareEngine, repoPath } from './engine.ts';
+
+const engine = await prepareEngine();
+if (engine.skip) console.log(`# ${engine.skip}`);
+
+describe('local build deployed to the docker target', { skip: engine.skip }, () => {
+  const docker = engine.docker as NonNullable<typeof engine.docker>;
+  let root: string;
+  const images: string[] = [];
+  const driver = createDockerDriver({
+    docker,
+    network: 'racetrack-test',
+    prepareImage: async (spec) => {
+      const built = await imageFromWorkspace({ workspaceDir: spec.artefact.cwd, env: spec.env, docker });
+      images.push(built.image);
+      return built.image;
+    },
+  });
+  const jobName = `py-adder-local-${process.pid}`;
+
+  before(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'rt-docker-local-build-'));
+  });
+
+  after(async () => {
+    await driver.remove(jobName, '0.0.2');
+    for (const image of images) await docker.getImage(image).remove({ force: true });
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('builds the Python sample adder with the local builder and runs its workspace as an image', async () => {
+    const sourceDir = repoPath('samples', 'python-adder');
+    const manifestYaml = await readFile(path.join(sourceDir, 'job.yaml'), 'utf8');
+    const manifest = parse(manifestYaml) as Record<string, unknown>;
+    const archive = await promisify(execFile)('tar', ['-czf', '-', '-C', sourceDir, '.'], { encoding: 'buffer', maxBuffer: 10 * 2 ** 20 });
+    const builder = createBuilder({ dataDir: root, jobTypes: builtinJobTypes() });
+    const built = await builder.build({
+      deploymentId: 'docker-local-build',
+      manifest,
+      source: { kind: 'archive', base64TarGz: archive.stdout.toString('base64') },
+      buildEnv: {},
+      noCache: false,
+      onLog: () => {},
+      onPhase: () => {},
+    });
+    assert.equal(built.artefact.kind, 'process');
+
+    const timestamp = 1700000201;
+    const [instance] = await driver.deploy({
+      jobName,
+      version: '0.0.2',
+      replicas: 1,
+      artefact: built.artefact,
+      env: { JOB_NAME: jobName, JOB_VERSION: '0.0.2', JOB_MANIFEST_YAML: manifestYaml },
+      deploymentTimestamp: timestamp,
+    });
+    assert.ok(instance);
+    assert.match(images[0] ?? '', new RegExp(`^racetrack/job/adder:0\\.0\\.2-${built.contentHash.slice(0, 12)}$`));
+    await waitFor('/live', async () => (await (await fetch(`http://${instance.address}/live`)).json() as { deployment_timestamp?: unknown }).deployment_timestamp === timestamp, 60_000);
+    const response = await fetch(`http://${instance.address}/api/v1/perform`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [40, 2]}' });
+    assert.deepEqual(await response.json(), 42);
+  });
+});
