@@ -17,8 +17,8 @@ const inheritedEnvKeys = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
 export function createLocalDriver(options: { dataDir: string } & Partial<Omit<LocalDriverOptions, 'dataDir'>>): LocalDriver {
   return new LocalDriver({
     ...localDriverDefaults,
-    baseEnv: options.baseEnv ?? { ...pickInheritedEnv(), ...compileCacheEnv(options.dataDir) },
-    ...withoutUndefined(options),
+    baseEnv: { ...compileCacheEnv(options.dataDir), ...(options.baseEnv ?? pickInheritedEnv()) },
+    ...withoutUndefined({ ...options, baseEnv: undefined }),
   } satisfies LocalDriverOptions);
 }
 
