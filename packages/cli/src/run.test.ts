@@ -144,7 +144,8 @@ describe('racetrack CLI (subprocess)', () => {
     const dir = await writeJob('broken');
     const result = await run(['deploy', dir, '--remote', remote]);
     assert.equal(result.code, 70);
-    assert.match(result.stderr, /last log lines:\n(.|\n)*SyntaxError: Unexpected token/);
+    assert.match(result.stdout, / {2}\| step 2\n {2}\| SyntaxError: Unexpected token\n/);
+    assert.match(result.stderr, /^see the build logs$/m);
     assert.equal(result.stderr.trim().split('\n').at(-1), 'error: deployment failed at phase "building image": build failed: npm run build exited with 1');
   });
 

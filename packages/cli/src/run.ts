@@ -10,7 +10,8 @@ export const failureExitCode = 70;
 /** Runs the CLI with `argv` (node, script, ...args); returns the exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const context: CliContext = {
-    settings: resolveCliSettings(env, { isTTY: process.stdout.isTTY === true }),
+    // A terminal without a width (an unsized pty) cannot host a spinner: ora would redraw forever.
+    settings: resolveCliSettings(env, { isTTY: process.stdout.isTTY === true && (process.stdout.columns ?? 0) > 0 }),
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
     stdout: process.stdout,

@@ -15,7 +15,7 @@ export interface StartServerOptions {
 }
 
 interface ServerModule {
-  startServer(options: StartServerOptions): Promise<unknown>;
+  startServer(options: Partial<StartServerOptions>): Promise<{ url: string }>;
 }
 
 /** Imports the server lazily, so every other command starts without loading it. */
@@ -24,6 +24,13 @@ export async function serverCommand(context: CliContext, options: { port: number
   const specifier = '@racetrack/server';
   const server = (await import(specifier)) as Partial<ServerModule>;
   if (typeof server.startServer !== 'function') throw new RacetrackError('INTERNAL', '@racetrack/server does not export startServer');
-  await server.startServer({ port: options.port, host: options.host, dataDir: options.dataDir, databaseUrl: options.databaseUrl, only: options.only });
-  context.err(`racetrack server listening on http://${options.host}:${options.port}${options.only ? ` (${options.only} only)` : ''}\n`);
+  const running = await server.startServer({
+    port: options.port,
+    host: options.host,
+    dataDir: options.dataDir,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.only ? { only: options.only } : {}),
+  });
+  // The same machine-readable line as packages/server/src/main.ts: whoever started us can wait for it.
+  context.out(`racetrack server listening on ${running.url}\n`);
 }

@@ -54,11 +54,14 @@ export async function deployCommand(context: CliContext, dir: string, options: D
   const phase = deployment.phase ?? result.lastPhase ?? 'submitting';
   progress.fail(`deployment of ${manifest.name} ${manifest.version} failed`);
   const [reason = 'no reason given', ...details] = (deployment.error ?? '').split('\n');
-  let lastLines = result.logsFollowed ? [] : await lastBuildLogLines(connection.client, manifest.name, manifest.version);
-  if (result.logsFollowed && result.lastLogLines.length > 0) lastLines = result.lastLogLines.slice(-10);
-  const shown = [...details.filter((line) => line.trim() !== ''), ...lastLines];
-  if (shown.length > 0) context.err(`last log lines:\n${shown.map((line) => `  | ${line}`).join('\n')}\n`);
-  throw new RacetrackError('BUILD_FAILED', `deployment failed at phase "${phase}": ${reason}`);
+  // The server's error may carry its own context (e.g. the job's last log lines): shown as it came.
+  const serverContext = details.filter((line) => line.trim() !== '');
+  if (serverContext.length > 0) context.err(`${serverContext.join('\n')}\n`);
+  // Build logs already streamed live are not repeated; otherwise show their end.
+  const buildLines = result.logsFollowed ? [] : await lastBuildLogLines(connection.client, manifest.name, manifest.version);
+  if (buildLines.length > 0) context.err(`last build log lines:\n${buildLines.map((line) => `  | ${line}`).join('\n')}\n`);
+  const alreadyExplained = reason.startsWith('deployment failed');
+  throw new RacetrackError('BUILD_FAILED', alreadyExplained ? reason : `deployment failed at phase "${phase}": ${reason}`);
 }
 
 async function lastBuildLogLines(client: LifecycleClient, name: string, version: string): Promise<string[]> {
