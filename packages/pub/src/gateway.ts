@@ -37,9 +37,11 @@ export function parseJobUrl(url: string, offset: number): JobUrl | undefined {
   }
   if (versionEnd === nameEnd + 1) return undefined;
   try {
+    const name = url.slice(offset, nameEnd);
+    const version = url.slice(nameEnd + 1, versionEnd);
     return {
-      name: decodeURIComponent(url.slice(offset, nameEnd)),
-      version: decodeURIComponent(url.slice(nameEnd + 1, versionEnd)),
+      name: name.includes('%') ? decodeURIComponent(name) : name,
+      version: version.includes('%') ? decodeURIComponent(version) : version,
       rest: url.slice(versionEnd),
     };
   } catch {
@@ -112,8 +114,8 @@ export function createPub(config: PubConfig, options: { logger?: Logger } = {}):
       target: state.metrics,
       jobStatus: target.status,
       caller,
-      onFailure: (message, error) =>
-        logger.warn({ requestId, job: target.name, version: target.version, replica, code: (error as { code?: string }).code, error: error.message }, message),
+      replica,
+      logger,
     });
   }
 

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 // Imported rather than the global: in Node 24 the global `performance` is a lazy getter, measurable per call.
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import type { Logger } from '@racetrack/core';
 import type { PubMetrics, TargetStats } from '../metrics.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { classifyFailure, sendError } from './errors.ts';
@@ -21,12 +22,15 @@ export interface ForwardContext {
   target: TargetStats;
   jobStatus: string;
   caller: string | undefined;
-  onFailure: (message: string, error: Error) => void;
+  /** The instance address, for logs. */
+  replica: string;
+  logger: Logger;
 }
 
 /**
  * One request/response exchange as an undici dispatch handler: no intermediate streams, chunks go
- * straight to the client socket with backpressure, and a single allocation per request.
+ * straight to the client socket with backpressure, and only this object and its two bound callbacks are
+ * allocated per request on our side.
  */
 class Exchange implements Dispatcher.DispatchHandler {
   readonly #req: IncomingMessage;
@@ -97,7 +101,8 @@ class Exchange implements Dispatcher.DispatchHandler {
     metrics.errors.inc();
     metrics.failures[kind.failure].inc();
     const message = `Reverse proxy error: ${kind.phrase} (${error.message})`;
-    this.#ctx.onFailure(message, error);
+    const code = (error as { code?: string }).code;
+    this.#ctx.logger.warn({ requestId, job: target.name, version: target.version, replica: this.#ctx.replica, code, error: error.message }, message);
     if (kind.failure === 'context_canceled' || this.#res.headersSent) {
       this.#res.destroy();
       return;
