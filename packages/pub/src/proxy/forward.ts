@@ -28,9 +28,8 @@ export interface ForwardContext {
 }
 
 /**
- * One request/response exchange as an undici dispatch handler: no intermediate streams, chunks go
- * straight to the client socket with backpressure, and only this object and its two bound callbacks are
- * allocated per request on our side.
+ * One request/response exchange as an undici dispatch handler: no intermediate stream objects; chunks
+ * go straight to the client socket, with backpressure.
  */
 class Exchange implements Dispatcher.DispatchHandler {
   readonly #req: IncomingMessage;
