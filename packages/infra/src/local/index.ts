@@ -15,10 +15,11 @@ const inheritedEnvKeys = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
  * @example const driver = createLocalDriver({ dataDir: '/home/me/.racetrack' })
  */
 export function createLocalDriver(options: { dataDir: string } & Partial<Omit<LocalDriverOptions, 'dataDir'>>): LocalDriver {
+  const { baseEnv, ...rest } = options;
   return new LocalDriver({
     ...localDriverDefaults,
-    baseEnv: { ...compileCacheEnv(options.dataDir), ...(options.baseEnv ?? pickInheritedEnv()) },
-    ...withoutUndefined({ ...options, baseEnv: undefined }),
+    ...withoutUndefined(rest),
+    baseEnv: { ...compileCacheEnv(options.dataDir), ...(baseEnv ?? pickInheritedEnv()) },
   } satisfies LocalDriverOptions);
 }
 
