@@ -36,7 +36,7 @@ export function jobApiConformance(options: ConformanceOptions): void {
       if (!job) throw new Error('job not started');
       return job.baseUrl;
     };
-    const ctx = { sample, baseUrl, mount: `/pub/job/${sample.jobName}/latest` };
+    const ctx = { sample, baseUrl, mount: `/pub/job/${sample.jobName}/latest`, viaPub: options.viaPub ?? false };
     probeChecks(ctx);
     performChecks(ctx);
     docsChecks(ctx);

@@ -47,4 +47,6 @@ export interface ConformanceOptions {
   sample: SampleDescription;
   /** How long to wait for /ready after start, default 60 s. */
   readyTimeoutMs?: number;
+  /** The base URL is the job behind the gateway (`<pub>/job/{name}/{version}`): checks that add the mount themselves are skipped. */
+  viaPub?: boolean;
 }

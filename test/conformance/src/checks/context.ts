@@ -8,4 +8,6 @@ export interface CheckContext {
   baseUrl(): string;
   /** `/pub/job/{name}/{version}`: the PUB mount every path must also answer under (any version). */
   mount: string;
+  /** True when baseUrl already goes through PUB's /pub/job/{name}/{version}. */
+  viaPub: boolean;
 }

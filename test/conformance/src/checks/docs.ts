@@ -20,9 +20,11 @@ export function docsChecks(ctx: CheckContext): void {
     assert.ok(scripts.length > 0, 'the page loads no script');
     for (const src of scripts) {
       assert.ok(!/^https?:/.test(src), `asset from outside the job: ${src}`);
-      const path = src.startsWith('/') ? src : `/docs/${src.replace(/^\.\//, '')}`;
-      const asset = await send(ctx.baseUrl(), 'GET', path);
-      assert.equal(asset.status, 200, `${path}: ${asset.status}`);
+      // An absolute src already carries whatever prefix the page was served under.
+      const asset = src.startsWith('/')
+        ? await send(new URL(ctx.baseUrl()).origin, 'GET', src)
+        : await send(ctx.baseUrl(), 'GET', `/docs/${src.replace(/^\.\//, '')}`);
+      assert.equal(asset.status, 200, `${src}: ${asset.status}`);
     }
   });
 
