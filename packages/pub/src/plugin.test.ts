@@ -316,6 +316,17 @@ describe('PUB routing refresh and failures', () => {
     await eventually(async () => (await getJson(`${base}/pub/job/moving/latest/`)).status === 404, 'job gone');
   });
 
+  test('with an ETag from lifecycle, unchanged listings come back as 304 and the table stays', async () => {
+    lifecycle.state.useEtag = true;
+    lifecycle.state.jobs = [jobDto('tagged', '1.0.0', 'running', [job.address])];
+    const base = await start({ refreshIntervalMs: 10, missRefreshMinIntervalMs: 60_000 });
+    await eventually(() => lifecycle.state.notModified >= 2, 'conditional refreshes answered 304');
+    assert.equal((await getJson(`${base}/pub/job/tagged/latest/`)).status, 200);
+    lifecycle.state.jobs = [jobDto('tagged', '2.0.0', 'running', [job.address])];
+    await eventually(async () => (await getJson(`${base}/pub/job/tagged/latest/`)).body?.['url'] === '/pub/job/tagged/2.0.0/', 'the new listing to apply');
+    lifecycle.state.useEtag = false;
+  });
+
   test('an instance that refuses connections is 502', async () => {
     const dead = await startFakeJob('dead');
     await dead.close();

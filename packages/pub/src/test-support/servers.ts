@@ -41,14 +41,20 @@ export function jobDto(name: string, version: string, status: JobStatus, replica
   };
 }
 
-/** A lifecycle stand-in: `GET /lifecycle/api/v1/job` answers `jobs`, and every call is counted. */
+/** A lifecycle stand-in: `GET /lifecycle/api/v1/job` answers `jobs` (with an ETag and 304s when `useEtag`); every call is counted. */
 export async function startFakeLifecycle() {
-  const state = { jobs: [] as JobDto[], calls: 0 };
+  const state = { jobs: [] as JobDto[], calls: 0, notModified: 0, useEtag: false };
   const server = createServer((req, res) => {
     if (req.url === '/lifecycle/api/v1/job') {
       state.calls++;
       const body = JSON.stringify(state.jobs);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
+      if (state.useEtag && req.headers['if-none-match'] === etag) {
+        state.notModified++;
+        res.writeHead(304, { etag }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', ...(state.useEtag ? { etag } : {}) }).end(body);
       return;
     }
     res.writeHead(404).end();
