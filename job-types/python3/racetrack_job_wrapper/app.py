@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, Optional
 from . import __version__
 from .concurrency import ConcurrencyLimiter, QueueFull
 from .config import Config
+from .context import request_context, request_extra
 from .http_types import Request, Response, error_response, json_response, text_response
 from .loader import input_examples
 from .metrics import JobMetrics
@@ -61,6 +62,13 @@ class JobApp:
     def _register(self, entrypoint: Any) -> None:
         if not callable(getattr(entrypoint, 'perform', None)):
             raise TypeError(f'entrypoint {type(entrypoint).__name__} has no perform method')
+        # As in the original, the entrypoint can read the current request (e.g. X-Caller-Name) through these.
+        for name, value in (('request_context', request_context), ('request_extra', request_extra)):
+            if not hasattr(entrypoint, name):
+                try:
+                    setattr(entrypoint, name, value)
+                except AttributeError:  # __slots__ or a read-only property: the module-level ContextVars still work
+                    pass
         self.endpoints['/perform'] = entrypoint.perform
         if callable(getattr(entrypoint, 'auxiliary_endpoints', None)):
             for path, handler in (entrypoint.auxiliary_endpoints() or {}).items():

@@ -125,3 +125,18 @@ def test_call_job_forwards_auth_tracing_and_caller(fake_pub):
 def test_call_job_failure_names_both_jobs_and_the_response(fake_pub):
     with pytest.raises(RuntimeError, match=r'failed to call job "other latest" by python-chain: 500 .*boom'):
         call_job('other', payload={})
+
+
+def test_entrypoint_reads_the_caller_from_request_context(tmp_path):
+    class WhoAmI:
+        def perform(self):
+            return self.request_context.get().headers.get('X-Caller-Name')
+
+    app = make_app(tmp_path)
+    app.load(WhoAmI)
+    token = request_context.set(RequestInfo('POST', '/api/v1/perform', {'x-caller-name': 'carol'}))
+    try:
+        response = app.handle(Request('POST', '/api/v1/perform', body=b'{}'))
+    finally:
+        request_context.reset(token)
+    assert (response.status, json.loads(response.body)) == (200, 'carol')
