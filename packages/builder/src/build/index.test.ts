@@ -101,6 +101,13 @@ describe('builder', () => {
     assert.notEqual(changed.contentHash, first.contentHash);
   });
 
+  it('builds the same content once when two deployments ask for it at the same time', async () => {
+    const builder = createBuilder({ dataDir: path.join(root, 'data-concurrent'), jobTypes: [copyJobType] });
+    const results = await Promise.all([builder.build(request({ deploymentId: 'a' })), builder.build(request({ deploymentId: 'b' }))]);
+    assert.deepEqual(results.map((r) => r.cacheHit).sort(), [false, true]);
+    assert.equal(results[0]?.contentHash, results[1]?.contentHash);
+  });
+
   it('applies git.directory and branch', async () => {
     const result = await createBuilder({ dataDir: path.join(root, 'data-dir'), jobTypes: [copyJobType] }).build(
       request({ source: { kind: 'git', remote: repo, branch: 'other', directory: 'sub' } }),

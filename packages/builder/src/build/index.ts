@@ -7,7 +7,8 @@ import { createJobTypeRegistry, type JobType, type JobTypeRegistry } from '@race
 import { computeContentHash } from '../cache/content-hash.ts';
 import { cachePaths, makeTempDir, publishWorkspace, readRecord } from '../cache/workspace.ts';
 import { openBuildLog, type BuildLogSink } from '../log/build-log.ts';
-import { fetchSource, type BuildSource } from '../source/index.ts';
+import { fetchSource, type BuildSource, type FetchedSource } from '../source/index.ts';
+import { createKeyedLock } from './keyed-lock.ts';
 
 /** One build as lifecycle asks for it. */
 export interface BuildRequest {
@@ -54,6 +55,17 @@ export interface Builder {
 /** The phase for building the artefact; the local builder makes one "image" (spec 8.3 numbering). */
 export const buildingPhase = `${deploymentPhases.building} (1/1)`;
 
+/** A fetched source with its job type and cache key, ready to be built or found in the cache. */
+interface PreparedBuild {
+  scratch: string;
+  fetched: FetchedSource;
+  jobType: JobType;
+  jobTypeVersion: string;
+  warnings: string[];
+  contentHash: string;
+  workspaceDir: string;
+}
+
 /** Scratch dirs older than this are leftovers of a crashed build. */
 const staleTempAgeMs = 60 * 60 * 1000;
 
@@ -64,6 +76,7 @@ const staleTempAgeMs = 60 * 60 * 1000;
 export function createBuilder(options: BuilderOptions): Builder {
   const registry = 'resolve' in options.jobTypes ? options.jobTypes : createJobTypeRegistry(options.jobTypes);
   const gitEnv = options.gitEnv ?? defaultGitEnv();
+  const sameContentLock = createKeyedLock();
   void removeStaleTemps(cachePaths(options.dataDir, 'x').tempRoot);
 
   async function build(request: BuildRequest): Promise<BuildResult> {
@@ -107,32 +120,42 @@ export function createBuilder(options: BuilderOptions): Builder {
         manifest: request.manifest,
       });
       const { workspaceDir } = cachePaths(options.dataDir, contentHash);
-      const cached = request.noCache ? undefined : await readRecord(workspaceDir);
-      if (cached) {
-        log(`job type ${jobTypeVersion}; unchanged since the last build (${contentHash.slice(0, 12)}): reusing it`);
-        request.onPhase(deploymentPhases.finalizing);
-        return { artefact: cached.artefact, cacheHit: true, gitVersion: fetched.gitVersion, jobTypeVersion, contentHash, warnings, workspaceDir };
+      // Concurrent deployments of the same content take turns: the second finds the first's result in the cache.
+      const release = await sameContentLock(contentHash, () => log(`the same build (${contentHash.slice(0, 12)}) is already running: waiting for it`));
+      try {
+        return await buildOrReuse(request, log, { scratch, fetched, jobType, jobTypeVersion, warnings, contentHash, workspaceDir });
+      } finally {
+        release();
       }
-
-      request.onPhase(buildingPhase);
-      log(`building with job type ${jobTypeVersion}${request.noCache ? ' (no cache)' : ''}`);
-      const tempWorkspace = path.join(scratch, 'workspace');
-      await rm(tempWorkspace, { recursive: true, force: true });
-      const artefact = await jobType.buildLocal({
-        sourceDir: fetched.contextDir,
-        workspaceDir: await ensureDir(tempWorkspace),
-        manifest: request.manifest,
-        buildEnv: request.buildEnv,
-        log,
-        noCache: request.noCache,
-      });
-
-      request.onPhase(deploymentPhases.finalizing);
-      const record = await publishWorkspace(tempWorkspace, workspaceDir, { artefact, jobTypeVersion, warnings, builtAt: new Date().toISOString() });
-      return { artefact: record.artefact, cacheHit: false, gitVersion: fetched.gitVersion, jobTypeVersion, contentHash, warnings, workspaceDir };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  async function buildOrReuse(request: BuildRequest, log: BuildLogSink, job: PreparedBuild): Promise<BuildResult> {
+    const { fetched, jobType, jobTypeVersion, warnings, contentHash, workspaceDir } = job;
+    const result = { gitVersion: fetched.gitVersion, jobTypeVersion, contentHash, warnings, workspaceDir };
+    const cached = request.noCache ? undefined : await readRecord(workspaceDir);
+    if (cached) {
+      log(`job type ${jobTypeVersion}; unchanged since the last build (${contentHash.slice(0, 12)}): reusing it`);
+      request.onPhase(deploymentPhases.finalizing);
+      return { ...result, artefact: cached.artefact, cacheHit: true };
+    }
+    request.onPhase(buildingPhase);
+    log(`building with job type ${jobTypeVersion}${request.noCache ? ' (no cache)' : ''}`);
+    const tempWorkspace = path.join(job.scratch, 'workspace');
+    await mkdir(tempWorkspace, { recursive: true });
+    const artefact = await jobType.buildLocal({
+      sourceDir: fetched.contextDir,
+      workspaceDir: tempWorkspace,
+      manifest: request.manifest,
+      buildEnv: request.buildEnv,
+      log,
+      noCache: request.noCache,
+    });
+    request.onPhase(deploymentPhases.finalizing);
+    const record = await publishWorkspace(tempWorkspace, workspaceDir, { artefact, jobTypeVersion, warnings, builtAt: new Date().toISOString() });
+    return { ...result, artefact: record.artefact, cacheHit: false };
   }
 
   return { build };
@@ -160,11 +183,6 @@ function describeSource(source: BuildSource): string {
   if (source.kind === 'archive') return `unpacking the uploaded build context${source.directory ? `, directory ${source.directory}` : ''}`;
   const branch = source.branch ? ` branch ${source.branch}` : '';
   return `cloning ${source.remote}${branch}${source.directory ? `, directory ${source.directory}` : ''}`;
-}
-
-async function ensureDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  return dir;
 }
 
 async function removeStaleTemps(tempRoot: string): Promise<void> {
