@@ -177,6 +177,16 @@ describe('builder', () => {
     );
   });
 
+  it('masks secrets in the error of a failed build', async () => {
+    const leakyJobType: JobType = { ...copyJobType, buildLocal: ({ buildEnv }) => Promise.reject(new Error(`tool said: token=${buildEnv['TOKEN']}`)) };
+    await assert.rejects(
+      createBuilder({ dataDir: path.join(root, 'data-leak'), jobTypes: [leakyJobType] }).build(
+        request({ manifest: { name: 'adder', jobtype: 'copy:latest' }, buildEnv: { TOKEN: 'leaky-secret' } }),
+      ),
+      (error) => isRacetrackError(error) && error.code === 'BUILD_FAILED' && error.message.includes('token=***') && !error.message.includes('leaky-secret'),
+    );
+  });
+
   it('masks secret build env values in the log stream and file', async () => {
     const dataDir = path.join(root, 'data-secret');
     const logs: string[] = [];

@@ -92,10 +92,14 @@ export function createBuilder(options: BuilderOptions): Builder {
       options.logger?.info({ deploymentId: request.deploymentId, contentHash: result.contentHash, cacheHit: result.cacheHit }, 'build finished');
       return result;
     } catch (error) {
-      log(`build failed: ${describeError(error)}`);
-      options.logger?.warn({ deploymentId: request.deploymentId, err: describeError(error) }, 'build failed');
-      if (isRacetrackError(error)) throw error;
-      throw new RacetrackError('BUILD_FAILED', `build failed: ${describeError(error)}`, { cause: error });
+      // Tool output quoted in an error (npm, git) may echo a secret: the message is masked like the log.
+      const message = log.mask(describeError(error));
+      log(`build failed: ${message}`);
+      options.logger?.warn({ deploymentId: request.deploymentId, err: message }, 'build failed');
+      if (isRacetrackError(error)) {
+        throw message === error.message ? error : new RacetrackError(error.code, message, error.details ? { details: error.details } : undefined);
+      }
+      throw new RacetrackError('BUILD_FAILED', `build failed: ${message}`);
     }
   }
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 export interface BuildLogSink {
   (line: string): void;
   readonly file: string;
+  /** `text` with the secrets masked, for anything else that leaves the build (error messages). */
+  mask(text: string): string;
 }
 
 /** Values shorter than this are not masked: they would blank out ordinary words and digits. */
@@ -19,14 +21,14 @@ export function openBuildLog(dataDir: string, deploymentId: string, secrets: str
   writeFileSync(file, '');
   // Longest first, so a secret containing another is masked whole.
   const masked = [...new Set(secrets)].filter((s) => s.length >= minimumMaskedLength).sort((a, b) => b.length - a.length);
+  const mask = (text: string): string => masked.reduce((result, secret) => result.replaceAll(secret, '***'), text);
   const sink = (line: string): void => {
-    let text = line;
-    for (const secret of masked) text = text.replaceAll(secret, '***');
+    const text = mask(line);
     // Synchronous on purpose: lines stay in order and the file is complete when the build returns.
     appendFileSync(file, `${text}\n`);
     onLog(text);
   };
-  return Object.assign(sink, { file });
+  return Object.assign(sink, { file, mask });
 }
 
 function safeFileName(id: string): string {
