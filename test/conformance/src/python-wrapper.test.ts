@@ -142,6 +142,16 @@ if (python3) {
     start: () => startLocalBuild({ jobType: python3, sourceDir: join(repoRoot, 'samples/python-adder') }),
     sample: adder,
   });
+  jobApiConformance({
+    name: 'python3 job type (buildLocal): requirements pinning stdlib backports and old packages',
+    start: () => startLocalBuild({ jobType: python3, sourceDir: join(repoRoot, 'test/conformance/fixtures/python-odd-pins') }),
+    readyTimeoutMs: 120_000,
+    sample: {
+      jobName: 'odd-pins',
+      perform: { input: { numbers: [40, 2] }, output: { sum: 42, six: '1.10.0' } },
+      parameters: [{ name: 'numbers', required: true }],
+    },
+  });
 } else {
   describe('python3 job type (buildLocal): samples/python-adder', () => {
     it('conforms', { skip: 'python3 is not in builtinJobTypes() yet (packages/job-types/src/builtin/index.ts)' }, () => undefined);
