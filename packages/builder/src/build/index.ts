@@ -77,7 +77,9 @@ export function createBuilder(options: BuilderOptions): Builder {
   const registry = 'resolve' in options.jobTypes ? options.jobTypes : createJobTypeRegistry(options.jobTypes);
   const gitEnv = options.gitEnv ?? defaultGitEnv();
   const sameContentLock = createKeyedLock();
-  void removeStaleTemps(cachePaths(options.dataDir, 'x').tempRoot);
+  removeStaleTemps(cachePaths(options.dataDir, 'x').tempRoot).catch((error: unknown) =>
+    options.logger?.warn({ err: describeError(error) }, 'could not remove scratch dirs of earlier builds'),
+  );
 
   async function build(request: BuildRequest): Promise<BuildResult> {
     const secrets = Object.entries(request.buildEnv)
