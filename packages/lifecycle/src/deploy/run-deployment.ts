@@ -24,12 +24,13 @@ function sourceOf(d: AcceptedDeployment): BuildSource {
 export async function runDeployment(ctx: LifecycleContext, d: AcceptedDeployment): Promise<void> {
   const { manifest } = d;
   const logs = createLogBuffer(ctx.deployments, d.id);
+  const startedAt = Date.now();
   let phase = 'building image';
   // Phase writes are chained so the final status never races an older phase update.
   let phaseWrites: Promise<void> = Promise.resolve();
   const setPhase = (next: string): void => {
     phase = next;
-    logs.push(`--- ${next}`);
+    logs.push(`--- ${next} (+${Date.now() - startedAt} ms)`);
     phaseWrites = phaseWrites.then(() => logs.flush()).then(() => ctx.deployments.update(d.id, { phase: next }))
       .catch((error: unknown) => ctx.logger.warn({ deploymentId: d.id, err: describeError(error) }, 'phase update failed'));
   };

@@ -44,7 +44,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function waitUntilReady(options: WaitOptions): Promise<void> {
   const aliveDeadline = Date.now() + options.aliveTimeoutMs;
   for (const address of options.addresses) {
-    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 200)) {
       const result = await probe(`http://${address}/live`);
       if (result?.status === 200 && Number(result.body?.['deployment_timestamp']) === options.deploymentTimestamp) break;
       if (result && result.status !== 200) {
@@ -62,7 +62,7 @@ export async function waitUntilReady(options: WaitOptions): Promise<void> {
   options.onAlive?.();
   const readyDeadline = Date.now() + options.readyTimeoutMs;
   for (const address of options.addresses) {
-    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 200)) {
       const result = await probe(`http://${address}/ready`);
       if (result?.status === 200) break;
       if (result?.status === 404) throw new RacetrackError('BUILD_FAILED', 'the job has no /ready endpoint (HTTP 404)');
