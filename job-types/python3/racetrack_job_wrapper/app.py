@@ -1,4 +1,6 @@
 """@module The job application: loading state, probes, docs, metrics, and calls to perform/auxiliary/static/webview."""
+import asyncio
+import inspect
 import json
 import logging
 import os
@@ -18,6 +20,7 @@ from .openapi import build_openapi, swagger_page
 from .response import to_json_bytes
 from .signature import InputError, bind_arguments, list_parameters
 from .static_files import StaticRoutes, guess_mimetype
+from .asgi import call_asgi, is_asgi
 from .webview import call_wsgi
 
 logger = logging.getLogger('racetrack_job_wrapper')
@@ -25,6 +28,10 @@ logger = logging.getLogger('racetrack_job_wrapper')
 # Exception class names the original maps to 4xx (users raise their own classes with these names).
 _STATUS_BY_EXCEPTION = {'EntityNotFound': 404, 'AlreadyExists': 409, 'UnauthorizedError': 401}
 SWAGGER_ASSETS = ('swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png')
+
+
+async def _awaited(awaitable):
+    return await awaitable
 
 
 class JobApp:
@@ -41,6 +48,7 @@ class JobApp:
         self.examples: Dict[str, dict] = {}
         self.static = StaticRoutes(os.getcwd())
         self.webview: Optional[Callable] = None
+        self.webview_is_asgi = False
         self.openapi_cache: Dict[str, bytes] = {}
 
     @property
@@ -79,6 +87,7 @@ class JobApp:
                 self.static.add(path, spec)
         if callable(getattr(entrypoint, 'webview_app', None)):
             self.webview = entrypoint.webview_app(self.base_path + '/api/v1/webview')
+            self.webview_is_asgi = is_asgi(self.webview)
             if os.path.isdir('static'):
                 self.static.add_directory('/webview/static', 'static')
 
@@ -169,6 +178,8 @@ class JobApp:
             if self.webview is None:
                 return error_response(404, 'this job has no webview_app', 'NotFound')
             full_path = self.base_path + '/api/v1' + subpath
+            if self.webview_is_asgi:
+                return call_asgi(self.webview, request, full_path, self.config.port)
             return call_wsgi(self.webview, request, full_path, self.config.port)
         if subpath in self.endpoints:
             if request.method != 'POST':
@@ -202,6 +213,8 @@ class JobApp:
             args, kwargs = bind_arguments(handler, payload)
             with self.limiter:
                 result = handler(*args, **kwargs)
+                if inspect.isawaitable(result):  # async def perform: run it to completion in this request's thread
+                    result = asyncio.run(_awaited(result))
             return json_response(200, None, to_json_bytes(result))
         except QueueFull as error:
             return json_response(429, {'error': str(error), 'type': 'TooManyRequests', 'detail': str(error)})

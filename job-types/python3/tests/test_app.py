@@ -140,3 +140,24 @@ def test_entrypoint_reads_the_caller_from_request_context(tmp_path):
     finally:
         request_context.reset(token)
     assert (response.status, json.loads(response.body)) == (200, 'carol')
+
+
+def test_async_perform_and_asgi_webview(tmp_path):
+    class AsyncJob:
+        async def perform(self, x: int) -> int:
+            return x * 2
+
+        def webview_app(self, base_url: str):
+            async def app(scope, receive, send):
+                body = (await receive())['body']
+                await send({'type': 'http.response.start', 'status': 201, 'headers': [(b'content-type', b'text/plain')]})
+                await send({'type': 'http.response.body', 'body': f'{scope["method"]} {scope["path"]} {body.decode()}'.encode()})
+            return app
+
+    app = make_app(tmp_path)
+    app.load(AsyncJob)
+    response = app.handle(Request('POST', '/api/v1/perform', body=b'{"x": 21}'))
+    assert (response.status, response.body) == (200, b'42')
+    response = app.handle(Request('POST', '/api/v1/webview/page', body=b'hi'))
+    assert response.status == 201
+    assert response.body == b'POST /pub/job/demo/1.2.3/api/v1/webview/page hi'

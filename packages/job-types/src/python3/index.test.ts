@@ -76,10 +76,11 @@ describe('python3 job type: validate', () => {
 
   it('puts the interpreter and the wrapper version into the cache key', () => {
     const jobType = createPython3JobType(resolvePython3Config({ RACETRACK_PYTHON: '/opt/python3' }));
-    const extras = jobType.cacheKeyExtras({ jobtype_extra: { entrypoint_path: 'a.py', python_version: '3.11' } });
+    const extras = jobType.cacheKeyExtras({ jobtype_extra: { entrypoint_path: 'a.py', python_version: '3.99' } });
     assert.ok(extras.includes('python=/opt/python3'));
-    assert.ok(extras.includes('python_version=3.11'));
+    assert.ok(extras.includes('python_version=3.99'));
     assert.ok(extras.some((extra) => /^wrapper=[0-9a-f]{16}$/.test(extra)));
+    assert.ok(extras.includes('interpreter=unavailable'), 'a missing interpreter must not break the cache key');
   });
 });
 

@@ -1,4 +1,5 @@
 /** @module The built-in `python3` job type: a Python class with `perform`, served by the stdlib-only racetrack_job_wrapper. */
+import { execFileSync } from 'node:child_process';
 import type { JobType } from '../core/job-type.ts';
 import { buildPythonJob } from './build.ts';
 import { resolvePython3Config, type Python3Config } from './config.ts';
@@ -19,10 +20,27 @@ export function createPython3JobType(config: Python3Config): JobType {
     // Requirements are part of the hashed job files; the interpreter and the wrapper are not.
     cacheKeyExtras: (manifest) => {
       const version = readPythonExtra(manifest).extra.python_version ?? '';
-      return [`python=${config.python}`, `python_version=${version}`, `wrapper=${wrapperHash()}`];
+      const python = version ? `python${version}` : config.python;
+      return [`python=${config.python}`, `python_version=${version}`, `interpreter=${interpreterVersion(python, config)}`, `wrapper=${wrapperHash()}`];
     },
     buildLocal: (context) => buildPythonJob(context, config),
   };
+}
+
+const interpreterVersions = new Map<string, string>();
+
+/** `sys.version` of an interpreter (remembered per process), so an upgraded Python invalidates cached builds. */
+function interpreterVersion(python: string, config: Python3Config): string {
+  let version = interpreterVersions.get(python);
+  if (version === undefined) {
+    try {
+      version = execFileSync(python, ['-c', 'import sys; print(sys.version)'], { env: config.toolEnv, encoding: 'utf8', timeout: 10_000 }).trim();
+    } catch {
+      version = 'unavailable'; // the build itself reports the missing interpreter with a fix
+    }
+    interpreterVersions.set(python, version);
+  }
+  return version;
 }
 
 /** The `python3` job type configured from the environment (RACETRACK_PYTHON, pip settings). */
