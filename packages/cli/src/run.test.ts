@@ -28,6 +28,10 @@ function fakeLifecycle(origin: () => string): { server: Server; deployBodies: Re
       const json = (status: number, value: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
       const url = new URL(req.url ?? '/', 'http://x');
       const path = url.pathname;
+      if (path.startsWith('/secure/')) {
+        if (req.headers['x-racetrack-auth'] !== 'good-token') return json(401, { error: 'not authenticated: no valid X-Racetrack-Auth header' });
+        return json(200, path.endsWith('/job') ? [job()] : null);
+      }
       if (path === '/lifecycle/api/v1/deploy' && req.method === 'POST') {
         const payload = JSON.parse(body) as { manifest: { name: string } };
         deployBodies.push(payload as unknown as Record<string, unknown>);
@@ -218,5 +222,18 @@ describe('racetrack CLI (subprocess)', () => {
     assert.match(result.stdout, /^name: adder\n/);
     assert.match(result.stdout, /branch: dev/);
     assert.match(result.stderr, /warning: field "lang" is deprecated/);
+  });
+
+  it('asks for a login when a server wants a token, and sends the stored one', async () => {
+    const secure = remote.replace('/lifecycle', '/secure');
+    const denied = await run(['list', '--remote', secure]);
+    assert.equal(denied.code, 70);
+    assert.equal(denied.stderr, `error: missing auth token for ${secure} (not authenticated: no valid X-Racetrack-Auth header). You need to do: racetrack login <token> --remote ${secure}\n`);
+    const badLogin = await run(['login', 'bad-token', '--remote', secure]);
+    assert.equal(badLogin.stderr, `error: invalid auth token for ${secure}\n`);
+    assert.equal((await run(['login', 'good-token', '--remote', secure])).code, 0);
+    const listed = await run(['list', '--remote', secure]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^adder +1\.0\.0 +running$/m);
   });
 });
