@@ -1,7 +1,8 @@
 /** @module The docker driver against the shared infrastructure-driver conformance suite, on a real Docker Engine. */
-import { describe } from 'node:test';
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createDockerDriver } from '@racetrack/infra/docker';
+import { createDockerDriver, dockerEngineVersion } from '@racetrack/infra/docker';
 import { driverSuite, testJobSource } from '../../../packages/infra/src/core/driver-suite.ts';
 import { buildNodeScriptImage, prepareEngine } from './engine.ts';
 
@@ -19,5 +20,9 @@ describe('docker driver', { skip: engine.skip }, () => {
       await docker.getContainer(instance.id).kill();
     },
     timeoutMs: 30_000,
+  });
+
+  it('sees the running Engine (what the server checks before offering the docker target)', async () => {
+    assert.match((await dockerEngineVersion(docker)) ?? '', /^\d+\.\d+/);
   });
 });

@@ -22,6 +22,7 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
   let driver: InfraDriver;
   const deployed: Array<[string, string]> = [];
   const builtImages: string[] = [];
+  const proxyJob = `proxy-job-${process.pid}`;
 
   before(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'rt-docker-images-'));
@@ -33,6 +34,8 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
     await driver.close();
     // Only the job images this file built; base images stay for the next run (they are content-tagged).
     for (const image of builtImages) await docker.getImage(image).remove({ force: true });
+    // Images the noCache rebuild and the failed build left untagged.
+    await docker.pruneImages({ filters: { dangling: ['true'], label: [`racetrack.job-name=${proxyJob}`] } });
     await rm(root, { recursive: true, force: true });
   });
 
@@ -149,7 +152,7 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
   it('reuses the image of unchanged content, rebuilds with noCache, and reports the failing step of a broken Dockerfile', async () => {
     const jobDir = path.join(root, 'proxy-job');
     await mkdir(jobDir);
-    const manifest = { name: 'proxy-job', version: '1.0.0', jobtype: 'docker-proxy:latest' };
+    const manifest = { name: proxyJob, version: '1.0.0', jobtype: 'docker-proxy:latest' };
     await writeFile(path.join(jobDir, 'Dockerfile'), 'FROM debian:bookworm-slim\nRUN echo building-proxy-job\n');
     const options = { workspaceDir: jobDir, manifest, jobType: { name: 'docker-proxy', version: '0.1.0' }, contentHash: hashOf('proxy', String(Date.now())) };
     const first = await buildJobImage(options);
@@ -166,6 +169,6 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
       assert.match(error.message, /non-zero code: 3/);
       return true;
     });
-    await docker.getImage(first.image).remove({ force: true });
+    builtImages.push(rebuilt.image);
   });
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import Dockerode from 'dockerode';
 import { isRacetrackError } from '@racetrack/core';
 import { createDockerDriver } from './driver.ts';
+import { dockerEngineVersion } from './engine.ts';
 import { containerName, resourceName } from './naming.ts';
 import { parseQuantity, resourceLimits } from './resources.ts';
 
@@ -38,5 +39,11 @@ describe('docker driver resources', () => {
   it('answers UNAVAILABLE with a fix when no Docker Engine listens', async () => {
     const driver = createDockerDriver({ docker: new Dockerode({ socketPath: '/nonexistent/docker.sock' }) });
     await assert.rejects(driver.list(), (error) => isRacetrackError(error) && error.code === 'UNAVAILABLE' && /start dockerd or set DOCKER_HOST/.test(error.message));
+  });
+});
+
+describe('docker engine probe', () => {
+  it('answers undefined, quickly, when no Engine listens', async () => {
+    assert.equal(await dockerEngineVersion(new Dockerode({ socketPath: '/nonexistent/docker.sock' }), 1000), undefined);
   });
 });

@@ -2,3 +2,4 @@
 export { createDockerDriver, type DockerDriverOptions } from './driver.ts';
 export { containerLabels, containerName, resourceName, jobPort } from './naming.ts';
 export { parseQuantity, resourceLimits } from './resources.ts';
+export { dockerEngineVersion } from './engine.ts';
