@@ -9,7 +9,7 @@ import { docsChecks } from './checks/docs.ts';
 import { extraChecks } from './checks/extras.ts';
 import { metricsChecks } from './checks/metrics.ts';
 import { performChecks } from './checks/perform.ts';
-import { probeChecks } from './checks/probes.ts';
+import { cpuBoundProbeChecks, probeChecks } from './checks/probes.ts';
 import { waitFor200 } from './http.ts';
 import type { ConformanceOptions, StartedJob } from './sample.ts';
 
@@ -42,6 +42,7 @@ export function jobApiConformance(options: ConformanceOptions): void {
     docsChecks(ctx);
     metricsChecks(ctx);
     extraChecks(ctx);
+    cpuBoundProbeChecks(ctx);
     concurrencyChecks(ctx);
   });
 }

@@ -28,6 +28,8 @@ export interface SampleDescription {
   webview?: { page: string; contains: string; staticFile?: { path: string; contains: string } };
   /** Names of the job's own metrics expected at /metrics. */
   customMetrics?: string[];
+  /** Input on which perform keeps a CPU busy for about 2 s: probes must still answer within 1 s meanwhile. */
+  cpuBoundInput?: Record<string, unknown>;
   /** The job is started with max_concurrency/max_concurrency_queue and `slowInput` keeps perform busy ~1-2 s. */
   concurrency?: { maxConcurrency: number; maxQueue: number; slowInput: Record<string, unknown> };
 }

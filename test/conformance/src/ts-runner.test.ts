@@ -15,13 +15,14 @@ jobApiConformance({
   sample: {
     jobName: 'conformance',
     perform: { input: { numbers: [40, 2] }, output: 42 },
-    parameters: [{ name: 'numbers', required: true }, { name: 'delay', required: false }, { name: 'fail', required: false }],
+    parameters: [{ name: 'numbers', required: true }, { name: 'delay', required: false }, { name: 'fail', required: false }, { name: 'burn', required: false }],
     invalidInputs: [
       { input: { numbers: 'forty' }, field: 'numbers' },
       { input: { numbers: [1], fail: 'yes' }, field: 'fail' },
     ],
     failingInput: { input: { numbers: [1], fail: true }, message: 'failing on purpose' },
     webview: { page: '/', contains: 'Conformance webview', staticFile: { path: '/style.css', contains: '#123456' } },
+    cpuBoundInput: { numbers: [1], burn: 2 },
     concurrency: { maxConcurrency: 1, maxQueue: 1, slowInput: { numbers: [1], delay: 1.5 } },
   },
 });

@@ -53,3 +53,23 @@ export function probeChecks(ctx: CheckContext): void {
     assert.ok(location.startsWith(`/pub/job/${ctx.sample.jobName}/`), `redirect target ${location}`);
   });
 }
+
+/** Registers the check that probes stay responsive while perform burns CPU. */
+export function cpuBoundProbeChecks(ctx: CheckContext): void {
+  const input = ctx.sample.cpuBoundInput;
+  if (!input) return;
+  test('/live answers within 1 s while perform keeps a CPU busy', async () => {
+    const busy = send(ctx.baseUrl(), 'POST', '/api/v1/perform', input);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the call start burning
+    const latencies: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const live = await send(ctx.baseUrl(), 'GET', '/live');
+      latencies.push(performance.now() - started);
+      assert.equal(live.status, 200);
+    }
+    const answer = await busy;
+    assert.equal(answer.status, 200, answer.text);
+    assert.ok(Math.max(...latencies) < 1000, `/live took ${latencies.map((l) => l.toFixed(0)).join(', ')} ms`);
+  });
+}
