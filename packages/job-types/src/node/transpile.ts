@@ -31,7 +31,11 @@ export async function transpileUnstrippable(dir: string, log: BuildLog): Promise
   return rewritten;
 }
 
+/** Syntax Node cannot strip always contains one of these words; files without them skip the (experimental, warning-printing) check. */
+const suspectSyntax = /\b(enum|namespace|module|declare)\b|\bconstructor\s*\(|\bimport\s+\w+\s*=|\bexport\s*=/;
+
 function canStrip(source: string): boolean {
+  if (!suspectSyntax.test(source)) return true;
   try {
     stripTypeScriptTypes(source, { mode: 'strip' });
     return true;
