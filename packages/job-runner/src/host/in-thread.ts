@@ -17,7 +17,12 @@ export class InThreadHost implements EntrypointHost {
   }
 
   call(endpoint: string, args: unknown[], context: RequestContextData): Promise<string> {
-    return userCode(() => this.entrypoint().call(endpoint, args, context));
+    try {
+      const result = this.entrypoint().call(endpoint, args, context);
+      return typeof result === 'string' ? Promise.resolve(result) : result.catch(rethrowAsUserError);
+    } catch (error) {
+      return Promise.reject(asUserError(error));
+    }
   }
 
   metrics(): Promise<UserMetric[]> {
@@ -40,6 +45,14 @@ async function userCode<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw error instanceof UserCodeError ? error : new UserCodeError(serializeError(error));
+    throw asUserError(error);
   }
+}
+
+function asUserError(error: unknown): UserCodeError {
+  return error instanceof UserCodeError ? error : new UserCodeError(serializeError(error));
+}
+
+function rethrowAsUserError(error: unknown): never {
+  throw asUserError(error);
 }

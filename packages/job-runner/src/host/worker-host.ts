@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UserCodeError, type EntrypointHost, type EntrypointInfo, type RequestContextData, type SerializedError, type UserMetric, type WebviewRequest, type WebviewResponse } from './protocol.ts';
-import type { FromWorker, ToWorker } from './worker-messages.ts';
+import type { CallMessage, FromWorker, ToWorker } from './worker-messages.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -36,7 +36,8 @@ export class WorkerHost implements EntrypointHost {
       });
       this.worker = worker;
       worker.on('message', (message: FromWorker) => {
-        if (message.kind === 'ready') resolve(message.info);
+        if (Array.isArray(message)) this.settle({ kind: 'result', id: message[0], ok: true, value: message[1] });
+        else if (message.kind === 'ready') resolve(message.info);
         else if (message.kind === 'failed') reject(new UserCodeError(message.error));
         else this.settle(message);
       });
@@ -54,8 +55,14 @@ export class WorkerHost implements EntrypointHost {
     });
   }
 
-  async call(endpoint: string, args: unknown[], context: RequestContextData): Promise<string> {
-    return (await this.send({ kind: 'call', endpoint, args, context })) as string;
+  call(endpoint: string, args: unknown[], context: RequestContextData): Promise<string> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(this.notRunning());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage([id, endpoint, args, context] satisfies CallMessage);
+    });
   }
 
   async metrics(): Promise<UserMetric[]> {
@@ -72,9 +79,13 @@ export class WorkerHost implements EntrypointHost {
     if (worker) await worker.terminate();
   }
 
-  private send(message: DistributiveOmit<ToWorker, 'id'>): Promise<unknown> {
+  private notRunning(): UserCodeError {
+    return new UserCodeError(this.exitError ?? { message: 'job is not running', type: 'NotRunning', status: 503 });
+  }
+
+  private send(message: DistributiveOmit<Exclude<ToWorker, CallMessage>, 'id'>): Promise<unknown> {
     const worker = this.worker;
-    if (!worker) return Promise.reject(new UserCodeError(this.exitError ?? { message: 'job is not running', type: 'NotRunning', status: 503 }));
+    if (!worker) return Promise.reject(this.notRunning());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

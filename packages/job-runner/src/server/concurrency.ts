@@ -23,8 +23,12 @@ export class ConcurrencyLimiter {
   }
 
   /** Runs `fn` when a slot is free; throws TOO_MANY_REQUESTS when the queue is full. */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.max <= 0) return fn();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    // Unlimited (the default) must cost nothing: no extra promise around the call.
+    return this.max <= 0 ? fn() : this.runLimited(fn);
+  }
+
+  private async runLimited<T>(fn: () => Promise<T>): Promise<T> {
     if (this.active < this.max) this.active++;
     else {
       if (this.queue !== undefined && this.waiting.length >= this.queue) {

@@ -10,53 +10,74 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
   app.setChildLoggerFactory((logger, bindings, options, rawRequest) => {
     const caller = config.logCallerName ? rawRequest.headers[config.callerHeader] : undefined;
     const all = typeof caller === 'string' ? { ...bindings, caller } : bindings;
-    return lazyChild(logger, () => logger.child(all, options));
+    return new LazyChildLogger(logger, all, options as Record<string, unknown> | undefined) as unknown as FastifyBaseLogger;
   });
   app.addHook('onRequest', (request, reply, done) => {
     metrics.counts.commonsStarted++;
     reply.header(config.tracingHeader, request.id);
     done();
   });
+  const logger = app.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
   app.addHook('onResponse', (request, reply, done) => {
-    const seconds = reply.elapsedTime / 1000;
-    metrics.commonsDuration.observe(seconds);
+    metrics.commonsDuration.observe(reply.elapsedTime / 1000);
     metrics.counts.commonsDone++;
     if (reply.statusCode >= 500) metrics.counts.commonsErrors++;
     const path = request.url.split('?')[0] ?? '';
-    const line = {
-      endpoint: request.routeOptions.url ?? path,
-      method: request.method,
-      path,
-      status: reply.statusCode,
-      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-    };
     // Probes and scrapes come every few seconds; spec 7.3 keeps them out of the access log.
-    if (quietPaths.test(path)) request.log.debug(line, 'request done');
-    else request.log.info(line, 'request done');
+    const level = quietPaths.test(path) ? 'debug' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      const line = {
+        endpoint: request.routeOptions.url ?? path,
+        method: request.method,
+        path,
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+      };
+      request.log[level](line, 'request done');
+    }
     done();
   });
 }
-
-const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
 /**
  * A request logger that builds its pino child only when a line is actually written: fastify makes
  * one per request, and building it (bindings, redaction) cost more than the rest of a trivial call.
  */
-function lazyChild(parent: FastifyBaseLogger, make: () => FastifyBaseLogger): FastifyBaseLogger {
-  let child: FastifyBaseLogger | undefined;
-  const get = (): FastifyBaseLogger => (child ??= make());
-  const logger: Record<string, unknown> = {
-    silent: () => {},
-    child: (bindings: Record<string, unknown>, options?: Record<string, unknown>) => get().child(bindings, options),
-  };
-  for (const level of levels) {
-    logger[level] = (...args: unknown[]) => {
-      if ((parent as unknown as { isLevelEnabled(level: string): boolean }).isLevelEnabled(level)) {
-        (get()[level] as (...a: unknown[]) => void)(...args);
-      }
-    };
+class LazyChildLogger {
+  private readonly parent: FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
+  private readonly bindings: Record<string, unknown>;
+  private readonly options: Record<string, unknown> | undefined;
+  private built: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Record<string, unknown>, options: Record<string, unknown> | undefined) {
+    this.parent = parent as FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
+    this.bindings = bindings;
+    this.options = options;
   }
-  Object.defineProperty(logger, 'level', { get: () => (child ?? parent).level, set: (value: string) => (get().level = value) });
-  return logger as unknown as FastifyBaseLogger;
+
+  get level(): string {
+    return (this.built ?? this.parent).level;
+  }
+
+  set level(value: string) {
+    this.child().level = value;
+  }
+
+  fatal(...args: unknown[]): void { this.write('fatal', args); }
+  error(...args: unknown[]): void { this.write('error', args); }
+  warn(...args: unknown[]): void { this.write('warn', args); }
+  info(...args: unknown[]): void { this.write('info', args); }
+  debug(...args: unknown[]): void { this.write('debug', args); }
+  trace(...args: unknown[]): void { this.write('trace', args); }
+  silent(): void {}
+
+  child(bindings?: Record<string, unknown>, options?: Record<string, unknown>): FastifyBaseLogger {
+    this.built ??= this.parent.child(this.bindings, this.options);
+    return bindings ? this.built.child(bindings, options) : this.built;
+  }
+
+  private write(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace', args: unknown[]): void {
+    if (!this.parent.isLevelEnabled(level)) return;
+    (this.child()[level] as (...a: unknown[]) => void)(...args);
+  }
 }

@@ -4,73 +4,88 @@ import type { UserMetric } from '../host/protocol.ts';
 
 const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000];
 
-/** The runner's metric registry and the instruments the server updates. */
+/** Plain per-endpoint numbers, bumped on every call and copied into the registry at scrape time. */
+interface EndpointCounts {
+  started: number;
+  inFlight: number;
+  errors: number;
+  duration: Histogram.Internal<string>;
+}
+
+/**
+ * The runner's metric registry. Calls only bump plain numbers (and one histogram observation);
+ * counters and gauges read them when Prometheus scrapes, which keeps a trivial call cheap.
+ */
 export class JobMetrics {
   readonly registry = new Registry();
-  readonly internalErrors = new Counter({ name: 'request_internal_errors_total', help: 'Calls of job endpoints that failed with a server error', labelNames: ['endpoint'], registers: [this.registry] });
-  readonly duration = new Histogram({ name: 'request_duration', help: 'Duration of job endpoint calls in seconds', labelNames: ['endpoint'], buckets: durationBuckets, registers: [this.registry] });
-  readonly started = new Counter({ name: 'requests_started_total', help: 'Job endpoint calls started', registers: [this.registry] });
-  readonly done = new Counter({ name: 'requests_done_total', help: 'Job endpoint calls finished', registers: [this.registry] });
-  readonly endpointStarted = new Counter({ name: 'endpoint_requests_started_total', help: 'Job endpoint calls started, by endpoint', labelNames: ['endpoint'], registers: [this.registry] });
-  readonly lastCall = new Gauge({ name: 'last_call_timestamp', help: 'Unix time (seconds) of the last job endpoint call', registers: [this.registry] });
-  readonly inFlight = new Gauge({ name: 'requests_in_flight', help: 'Job endpoint calls running now (including those waiting for a concurrency slot)', labelNames: ['endpoint'], registers: [this.registry] });
+  /** HTTP-level counts (every request, probes included). */
+  readonly counts = { commonsStarted: 0, commonsDone: 0, commonsErrors: 0, started: 0, done: 0, lastCall: 0 };
+  private readonly endpoints = new Map<string, EndpointCounts>();
   /** Reports the concurrency queue's length at scrape time (set by the server). */
   queueLength: () => number = () => 0;
-  readonly queued: Gauge = new Gauge({
-    name: 'requests_waiting_in_queue',
-    help: 'Job endpoint calls waiting for a concurrency slot',
-    registers: [this.registry],
-    collect: (): void => this.queued.set(this.queueLength()),
-  });
-  /** Plain counts bumped on every HTTP request, copied into their counters at scrape time (cheaper per request). */
-  readonly counts = { commonsStarted: 0, commonsDone: 0, commonsErrors: 0 };
-  readonly commonsErrors: Counter = new Counter({ name: 'commons_internal_server_errors_total', help: 'HTTP requests answered with a 5xx status', registers: [this.registry], collect: (): void => syncCounter(this.commonsErrors, this.counts.commonsErrors) });
-  readonly commonsDuration = new Histogram({ name: 'commons_request_duration', help: 'Duration of HTTP requests in seconds', buckets: durationBuckets, registers: [this.registry] });
-  readonly commonsStarted: Counter = new Counter({ name: 'commons_requests_started_total', help: 'HTTP requests started', registers: [this.registry], collect: (): void => syncCounter(this.commonsStarted, this.counts.commonsStarted) });
-  readonly commonsDone: Counter = new Counter({ name: 'commons_requests_done_total', help: 'HTTP requests finished', registers: [this.registry], collect: (): void => syncCounter(this.commonsDone, this.counts.commonsDone) });
-
   /** The user's metrics() as last read, served when a fresh read takes too long. */
   lastUserMetrics: UserMetric[] = [];
+  readonly duration = new Histogram({ name: 'request_duration', help: 'Duration of job endpoint calls in seconds', labelNames: ['endpoint'], buckets: durationBuckets, registers: [this.registry] });
+  readonly commonsDuration = new Histogram({ name: 'commons_request_duration', help: 'Duration of HTTP requests in seconds', buckets: durationBuckets, registers: [this.registry] });
 
   constructor() {
+    const registers = [this.registry];
+    const total = (name: string, help: string, read: () => number) =>
+      new Counter({ name, help, registers, collect(this: Counter) { syncCounter(this, read()); } });
+    const perEndpoint = (name: string, help: string, read: (counts: EndpointCounts) => number, kind: 'counter' | 'gauge') => {
+      const endpoints = this.endpoints;
+      if (kind === 'gauge') {
+        return new Gauge({ name, help, labelNames: ['endpoint'], registers, collect(this: Gauge) {
+          for (const [endpoint, counts] of endpoints) this.set({ endpoint }, read(counts));
+        } });
+      }
+      return new Counter({ name, help, labelNames: ['endpoint'], registers, collect(this: Counter) {
+        this.reset();
+        for (const [endpoint, counts] of endpoints) this.inc({ endpoint }, read(counts));
+      } });
+    };
+    total('requests_started_total', 'Job endpoint calls started', () => this.counts.started);
+    total('requests_done_total', 'Job endpoint calls finished', () => this.counts.done);
+    perEndpoint('endpoint_requests_started_total', 'Job endpoint calls started, by endpoint', (c) => c.started, 'counter');
+    perEndpoint('request_internal_errors_total', 'Calls of job endpoints that failed with a server error', (c) => c.errors, 'counter');
+    perEndpoint('requests_in_flight', 'Job endpoint calls running now (including those waiting for a concurrency slot)', (c) => c.inFlight, 'gauge');
+    const counts = this.counts;
+    const queueLength = () => this.queueLength();
+    new Gauge({ name: 'last_call_timestamp', help: 'Unix time (seconds) of the last job endpoint call', registers, collect(this: Gauge) { this.set(counts.lastCall); } });
+    new Gauge({ name: 'requests_waiting_in_queue', help: 'Job endpoint calls waiting for a concurrency slot', registers, collect(this: Gauge) { this.set(queueLength()); } });
+    total('commons_requests_started_total', 'HTTP requests started', () => this.counts.commonsStarted);
+    total('commons_requests_done_total', 'HTTP requests finished', () => this.counts.commonsDone);
+    total('commons_internal_server_errors_total', 'HTTP requests answered with a 5xx status', () => this.counts.commonsErrors);
     collectDefaultMetrics({ register: this.registry });
   }
 
   /** Measures one endpoint call: counts, in-flight, duration, and server errors (status >= 500). */
   async track<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
-    const instruments = this.instrumentsFor(endpoint);
-    this.started.inc();
-    instruments.started.inc();
-    this.lastCall.set(Date.now() / 1000);
-    instruments.inFlight.inc();
-    const begin = process.hrtime.bigint();
+    const counts = this.endpoint(endpoint);
+    this.counts.started++;
+    this.counts.lastCall = Date.now() / 1000;
+    counts.started++;
+    counts.inFlight++;
+    const begin = performance.now();
     try {
       return await fn();
     } catch (error) {
-      if (statusOf(error) >= 500) instruments.errors.inc();
+      if (statusOf(error) >= 500) counts.errors++;
       throw error;
     } finally {
-      instruments.duration.observe(Number(process.hrtime.bigint() - begin) / 1e9);
-      instruments.inFlight.dec();
-      this.done.inc();
+      counts.duration.observe((performance.now() - begin) / 1000);
+      counts.inFlight--;
+      this.counts.done++;
     }
   }
 
-  // Label lookups hash the label set on every call; endpoints are few, so bind them once.
-  private readonly byEndpoint = new Map<string, { started: Counter.Internal; inFlight: Gauge.Internal<string>; duration: Histogram.Internal<string>; errors: Counter.Internal }>();
-
-  private instrumentsFor(endpoint: string) {
-    let instruments = this.byEndpoint.get(endpoint);
-    if (!instruments) {
-      instruments = {
-        started: this.endpointStarted.labels({ endpoint }),
-        inFlight: this.inFlight.labels({ endpoint }),
-        duration: this.duration.labels({ endpoint }),
-        errors: this.internalErrors.labels({ endpoint }),
-      };
-      this.byEndpoint.set(endpoint, instruments);
+  private endpoint(endpoint: string): EndpointCounts {
+    let counts = this.endpoints.get(endpoint);
+    if (!counts) {
+      counts = { started: 0, inFlight: 0, errors: 0, duration: this.duration.labels({ endpoint }) };
+      this.endpoints.set(endpoint, counts);
     }
-    return instruments;
+    return counts;
   }
 
   /** Prometheus text: the runner's metrics followed by the user's. */
