@@ -13,7 +13,8 @@ const allowedImports: Record<string, readonly string[]> = {
   core: [],
   manifest: ['core'],
   'job-runner': ['core'],
-  signature: ['core'],
+  // signature writes the schema format the runner reads, and its by-hand bin starts the runner.
+  signature: ['core', 'job-runner'],
   client: ['core'],
   pub: ['core', 'client'],
   infra: ['core', 'manifest'],
