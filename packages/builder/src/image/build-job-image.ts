@@ -86,7 +86,8 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
       deployed_by_racetrack_version: racetrackVersion,
       job_type_version: `${options.jobType.name}:${options.jobType.version}`,
     });
-    extra.push({ name: renderedDockerfile, content: rendered }, { name: buildEnvFileName, content: renderBuildEnvFile(buildEnv), mode: 0o600 });
+    // One LABEL instruction instead of the Engine's one build step per label: each step costs a container commit.
+    extra.push({ name: renderedDockerfile, content: `${rendered.trimEnd()}\n${labelInstruction(labels)}\n` }, { name: buildEnvFileName, content: renderBuildEnvFile(buildEnv), mode: 0o600 });
     dockerfile = renderedDockerfile;
   } else {
     dockerfile = await userDockerfile(options.workspaceDir, options.manifest);
@@ -97,7 +98,8 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
   const excluded = new Set(['.git', 'node_modules/@racetrack/job-runner', ...(options.exclude ?? [])]);
   const context = tarContext(options.workspaceDir, extra, (relative) => excluded.has(relative));
   try {
-    const id = await buildWithEngine(docker, context, { tag: image, dockerfile, labels, noCache: options.noCache ?? false, mask: Object.values(buildEnv), onLog: log });
+    const apiLabels = recipe.jobTemplatePath ? {} : labels;
+    const id = await buildWithEngine(docker, context, { tag: image, dockerfile, labels: apiLabels, noCache: options.noCache ?? false, mask: Object.values(buildEnv), onLog: log });
     return { image, imageId: id, ...(baseImage ? { baseImage } : {}), reused: false };
   } finally {
     // Stage images that saw the build vars are untagged and labelled; remove them so the values leave the daemon.
@@ -116,7 +118,9 @@ async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVe
     if (!(await imageId(docker, name))) {
       log(`building base image ${name}`);
       const labels = { [imageLabels.component]: 'job', [imageLabels.kind]: 'base', [imageLabels.jobType]: `${recipe.jobType}:${jobTypeVersion}` };
-      await buildWithEngine(docker, tarContext(dir, []), { tag: name, dockerfile: 'Dockerfile', labels, noCache: false, mask: [], onLog: log });
+      const dockerfile = await readFile(path.join(dir, 'Dockerfile'), 'utf8');
+      const extra = [{ name: 'Dockerfile', content: `${dockerfile.trimEnd()}\n${labelInstruction(labels)}\n` }];
+      await buildWithEngine(docker, tarContext(dir, extra), { tag: name, dockerfile: 'Dockerfile', labels: {}, noCache: false, mask: [], onLog: log });
     } else {
       log(`base image ${name} is up to date`);
     }
@@ -125,6 +129,11 @@ async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVe
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `LABEL "k"="v" ...` with JSON-quoted keys and values (Dockerfile strings accept JSON escapes). */
+function labelInstruction(labels: Record<string, string>): string {
+  return `LABEL ${Object.entries(labels).map(([key, value]) => `${JSON.stringify(key)}=${JSON.stringify(value)}`).join(' ')}`;
 }
 
 async function pruneBuildStages(docker: Dockerode): Promise<void> {
