@@ -10,8 +10,10 @@ export interface ExpectedCall {
 export interface SampleDescription {
   /** Job name as served under `/pub/job/{jobName}/{version}`. */
   jobName: string;
-  /** A successful perform call (its input should also be the documented example). */
+  /** A successful perform call (its input must also be the documented example unless `hasExample` is false). */
   perform: ExpectedCall;
+  /** False when the job defines no docs_input_example(s) for perform (default true). */
+  hasExample?: boolean;
   /** perform's parameter names, required ones first, in declaration order within each group. */
   parameters: { name: string; required: boolean }[];
   /** Inputs that must be rejected with 400 and a message naming `field` (a missing-field case is always checked). */

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { nodeJobType } from '@racetrack/job-types';
-import { jobApiConformance } from './index.ts';
+import { jobApiConformance, waitFor200 } from './index.ts';
 import { startLocalBuild } from './local-build.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -24,6 +24,62 @@ jobApiConformance({
     webview: { page: '/', contains: 'Conformance webview', staticFile: { path: '/style.css', contains: '#123456' } },
     cpuBoundInput: { numbers: [1], burn: 2 },
     concurrency: { maxConcurrency: 1, maxQueue: 1, slowInput: { numbers: [1], delay: 1.5 } },
+  },
+});
+
+const samples = (name: string) => join(repoRoot, 'samples', name);
+
+jobApiConformance({
+  name: 'node job type (TypeScript runner): samples/ts-auxiliary',
+  start: () => startLocalBuild({ jobType: nodeJobType, sourceDir: samples('ts-auxiliary') }),
+  sample: {
+    jobName: 'ts-auxiliary',
+    perform: { input: { x: 40, y: 2 }, output: 42 },
+    parameters: [{ name: 'x', required: true }, { name: 'y', required: true }],
+    invalidInputs: [{ input: { x: 'forty', y: 2 }, field: 'x' }],
+    auxiliary: [{ path: '/explain', input: { x: 1, y: 3 }, output: { x_importance: 0.25, y_importance: 0.75 } }],
+    staticFiles: [{ path: '/manifest', contentType: 'application/x-yaml', contains: 'name: ts-auxiliary' }],
+    staticDirectory: { path: '/docs', outsideFile: 'job.ts', outsideText: 'export default class' },
+  },
+});
+
+jobApiConformance({
+  name: 'node job type (TypeScript runner): samples/ts-webview',
+  start: () => startLocalBuild({ jobType: nodeJobType, sourceDir: samples('ts-webview') }),
+  sample: {
+    jobName: 'ts-webview',
+    perform: { input: { name: 'Racetrack' }, output: 'Hello, Racetrack!' },
+    hasExample: false,
+    parameters: [{ name: 'name', required: false }],
+    webview: { page: '/', contains: '<h1>Greeter</h1>', staticFile: { path: '/style.css', contains: '{' } },
+  },
+});
+
+jobApiConformance({
+  name: 'node job type (TypeScript runner): samples/ts-metrics',
+  start: () => startLocalBuild({ jobType: nodeJobType, sourceDir: samples('ts-metrics') }),
+  sample: {
+    jobName: 'ts-metrics',
+    perform: { input: { word: 'racetrack' }, output: 9 },
+    hasExample: false,
+    parameters: [{ name: 'word', required: true }],
+    customMetrics: ['words_counted', 'word_length_average', 'job_is_crazy'],
+  },
+});
+
+// ts-chain calls adder through PUB; the TypeScript adder serves /pub/job/adder/<version>/..., so it stands in for PUB.
+jobApiConformance({
+  name: 'node job type (TypeScript runner): samples/ts-chain (calls adder)',
+  start: async () => {
+    const adderJob = await startLocalBuild({ jobType: nodeJobType, sourceDir: samples('adder') });
+    await waitFor200(adderJob.baseUrl, '/ready', 30_000);
+    const chain = await startLocalBuild({ jobType: nodeJobType, sourceDir: samples('ts-chain'), env: { PUB_URL: `${adderJob.baseUrl}/pub`, AUTH_TOKEN: 'token' } });
+    return { baseUrl: chain.baseUrl, stop: async () => { await chain.stop(); await adderJob.stop(); } };
+  },
+  sample: {
+    jobName: 'ts-chain',
+    perform: { input: { numbers: [40, 2] }, output: 84 },
+    parameters: [{ name: 'numbers', required: true }],
   },
 });
 
