@@ -1,7 +1,7 @@
 /** @module Tests of build-context unpacking: hostile archives are refused whole. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { create as createTar } from 'tar';
@@ -52,6 +52,14 @@ describe('build context archive', () => {
     await mkdir(dir, { recursive: true });
     await symlink('../../etc/passwd', path.join(dir, 'escape'));
     await expectRefused(await pack(dir, ['escape']), 'escape -> ../../etc/passwd');
+  });
+
+  it('refuses a setuid file', async () => {
+    const dir = path.join(root, 'setuid');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'tool'), '#!/bin/sh\n');
+    await chmod(path.join(dir, 'tool'), 0o4755);
+    await expectRefused(await pack(dir, ['tool']), 'tool (setuid/setgid)');
   });
 
   it('refuses a symlink with an absolute target', async () => {

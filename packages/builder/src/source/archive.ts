@@ -13,11 +13,12 @@ export async function extractArchive(base64TarGz: string, dir: string): Promise<
   if (archive.length === 0) throw invalid('the uploaded build context is empty');
   const problems = await listProblems(archive);
   if (problems.length > 0) {
-    throw invalid(`the uploaded build context has entries outside its root: ${problems.slice(0, 5).join(', ')}; pack the job directory with relative paths only`);
+    throw invalid(`the uploaded build context has unsafe entries: ${problems.slice(0, 5).join(', ')}; pack the job directory with relative paths, no links leaving it and no setuid files`);
   }
   await mkdir(dir, { recursive: true });
   await new Promise<void>((resolve, reject) => {
-    const unpack = new Unpack({ cwd: dir, strict: true, preservePaths: false });
+    // Files belong to the server's user whoever owned them in the archive.
+    const unpack = new Unpack({ cwd: dir, strict: true, preservePaths: false, preserveOwner: false });
     unpack.on('error', (error: Error) => reject(invalid(`could not unpack the build context: ${error.message}`, error)));
     unpack.on('close', () => resolve());
     unpack.end(archive);
@@ -32,6 +33,8 @@ function listProblems(archive: Buffer): Promise<string[]> {
       strict: true,
       onReadEntry: (entry: ReadEntry) => {
         if (escapesRoot(entry.path)) problems.push(entry.path);
+        // A setuid file unpacked by a server running as root would be a way up; a job never needs one.
+        else if ((entry.mode ?? 0) & 0o6000) problems.push(`${entry.path} (setuid/setgid)`);
         else if ((entry.type === 'SymbolicLink' || entry.type === 'Link') && linkEscapes(entry)) {
           problems.push(`${entry.path} -> ${entry.linkpath ?? ''}`);
         }
