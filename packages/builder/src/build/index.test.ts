@@ -108,6 +108,15 @@ describe('builder', () => {
     assert.equal(results[0]?.contentHash, results[1]?.contentHash);
   });
 
+  it('prunes cached workspaces no job keeps', async () => {
+    const builder = createBuilder({ dataDir: path.join(root, 'data-prune'), jobTypes: [copyJobType] });
+    const kept = await builder.build(request());
+    const dropped = await builder.build(request({ deploymentId: 'dep-2', buildEnv: { MODE: 'other' } }));
+    assert.deepEqual(await builder.prune([kept.contentHash]), [], 'young entries stay');
+    assert.deepEqual(await builder.prune([kept.contentHash], 0), [dropped.contentHash]);
+    assert.deepEqual((await readdir(path.join(root, 'data-prune', 'builds'))).filter((n) => n !== '.tmp'), [kept.contentHash]);
+  });
+
   it('applies git.directory and branch', async () => {
     const result = await createBuilder({ dataDir: path.join(root, 'data-dir'), jobTypes: [copyJobType] }).build(
       request({ source: { kind: 'git', remote: repo, branch: 'other', directory: 'sub' } }),

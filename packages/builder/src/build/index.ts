@@ -5,6 +5,7 @@ import { RacetrackError, deploymentPhases, describeError, isRacetrackError, type
 import type { JobArtefact } from '@racetrack/infra';
 import { createJobTypeRegistry, type JobType, type JobTypeRegistry } from '@racetrack/job-types';
 import { computeContentHash } from '../cache/content-hash.ts';
+import { pruneCache } from '../cache/prune.ts';
 import { cachePaths, makeTempDir, publishWorkspace, readRecord } from '../cache/workspace.ts';
 import { openBuildLog, type BuildLogSink } from '../log/build-log.ts';
 import { fetchSource, type BuildSource, type FetchedSource } from '../source/index.ts';
@@ -50,6 +51,11 @@ export interface BuilderOptions {
 export interface Builder {
   /** Builds (or finds in the cache) the artefact of one job version. */
   build(request: BuildRequest): Promise<BuildResult>;
+  /**
+   * Deletes cached workspaces whose content hash is not in `keep` (the hashes of every job still
+   * deployed) and that are older than `minimumAgeMs` (default 1 h). Returns the hashes removed.
+   */
+  prune(keep: Iterable<string>, minimumAgeMs?: number): Promise<string[]>;
 }
 
 /** The phase for building the artefact; the local builder makes one "image" (spec 8.3 numbering). */
@@ -164,7 +170,21 @@ export function createBuilder(options: BuilderOptions): Builder {
     return { ...result, artefact: record.artefact, cacheHit: false };
   }
 
-  return { build };
+  async function prune(keep: Iterable<string>, minimumAgeMs?: number): Promise<string[]> {
+    const withLock = async (hash: string, work: () => Promise<void>): Promise<void> => {
+      const release = await sameContentLock(hash);
+      try {
+        await work();
+      } finally {
+        release();
+      }
+    };
+    const removed = await pruneCache(path.join(options.dataDir, 'builds'), new Set(keep), withLock, minimumAgeMs);
+    if (removed.length > 0) options.logger?.info({ removed: removed.length }, 'pruned unused build workspaces');
+    return removed;
+  }
+
+  return { build, prune };
 }
 
 /** git needs PATH and HOME; nothing else of the server's environment (which may hold secrets) is passed on. */
