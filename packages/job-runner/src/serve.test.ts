@@ -100,6 +100,8 @@ describe('a job served from a file in a worker thread', () => {
   test('reports /live, /ready and /health with the deployment facts from the environment', async () => {
     assert.deepEqual(await getJson(`${job.url}/live`), { status: 200, body: { live: true, status: 'live', deployment_timestamp: 1654779364 } });
     assert.deepEqual((await getJson(`${job.url}/ready`)).body, { ready: true, status: 'ready' });
+    assert.equal((await getJson(`${job.url}/live/`)).status, 200, 'a trailing slash is tolerated');
+    assert.equal((await fetch(`${job.url}/metrics/`)).status, 200);
     const health = await getJson(`${job.url}/pub/job/adder/latest/health`);
     assert.deepEqual(health.body, {
       service: 'job', job_name: 'adder', live: true, ready: true, status: 'pass', error: null, job_version: '1.2.3',

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { fastify, LogController, type FastifyInstance } from 'fastify';
+import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '@racetrack/core';
 import type { RunnerConfig } from '../config/index.ts';
 import type { EntrypointHost } from '../host/protocol.ts';
@@ -102,7 +102,7 @@ async function registerScope(scope: FastifyInstance, parts: AppParts, hide: bool
 }
 
 function registerMetricsRoute(scope: FastifyInstance, parts: AppParts, hide: boolean): void {
-  scope.get('/metrics', { schema: { hide, tags: ['probes'] } }, async (request, reply) => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     if (parts.state.info?.hasMetrics) {
       // A busy worker must not hold the scrape: after 1 s the last known values are served.
       let timer: NodeJS.Timeout | undefined;
@@ -118,5 +118,7 @@ function registerMetricsRoute(scope: FastifyInstance, parts: AppParts, hide: boo
       }
     }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await parts.metrics.render(parts.metrics.lastUserMetrics));
-  });
+  };
+  scope.get('/metrics', { schema: { hide, tags: ['probes'] } }, handler);
+  scope.get('/metrics/', { schema: { hide: true } }, handler);
 }

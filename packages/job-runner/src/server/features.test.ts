@@ -45,6 +45,7 @@ describe('auxiliary, static and webview endpoints, docs, metrics, chain calls an
     });
     await new Promise<void>((resolve) => pub.listen(0, '127.0.0.1', resolve));
     process.env['PUB_URL'] = `http://127.0.0.1:${(pub.address() as AddressInfo).port}/pub`;
+    process.env['SAMPLE_RUNTIME_SETTING'] = 'from runtime_env';
     job = await startFixture('features', { rootDir: root, logger: logs.logger, env: { LOG_CALLER_NAME: 'true' } });
     await job.started;
     assert.equal(job.state.ready, true, String(job.state.error));
@@ -53,6 +54,10 @@ describe('auxiliary, static and webview endpoints, docs, metrics, chain calls an
     await job.close();
     await new Promise((resolve) => pub.close(resolve));
     await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('user code sees the process environment (runtime_env)', async () => {
+    assert.equal((await post(`${job.url}/api/v1/env`, '{"name": "SAMPLE_RUNTIME_SETTING"}')).body, 'from runtime_env');
   });
 
   test('serves auxiliary endpoints with the same parameter mapping and validation', async () => {

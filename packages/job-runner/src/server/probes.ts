@@ -1,21 +1,31 @@
 /** @module /live, /ready, /health and /metrics: answered by the server thread, never by user code. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RunnerConfig } from '../config/index.ts';
 import type { JobState } from './state.ts';
 
 /** Registers the probes under the current prefix. */
 export function registerProbes(app: FastifyInstance, config: RunnerConfig, state: JobState, hide: boolean): void {
   const schema = { hide, tags: ['probes'] };
-  app.get('/live', { schema }, (_request, reply) => {
+  app.get('/live', { schema }, live);
+  app.get('/ready', { schema }, ready);
+  app.get('/health', { schema }, health);
+  // Monitoring setups of the original also call these with a trailing slash.
+  for (const [path, handler] of [['/live/', live], ['/ready/', ready], ['/health/', health]] as const) {
+    app.get(path, { schema: { hide: true } }, handler);
+  }
+
+  function live(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const body: Record<string, unknown> = { live: state.live, status: state.live ? 'live' : 'fail', deployment_timestamp: config.deploymentTimestamp };
     if (!state.live) body['error'] = state.error;
     return reply.code(state.live ? 200 : 500).send(body);
-  });
-  app.get('/ready', { schema }, (_request, reply) => {
+  }
+
+  function ready(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
     if (state.ready) return reply.send({ ready: true, status: 'ready' });
     return reply.code(500).send({ ready: false, status: state.live ? 'not ready yet' : 'failed', error: state.error });
-  });
-  app.get('/health', { schema }, (_request, reply) => {
+  }
+
+  function health(_request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const ok = state.live && state.ready;
     return reply.code(ok ? 200 : 500).send({
       service: 'job',
@@ -30,5 +40,5 @@ export function registerProbes(app: FastifyInstance, config: RunnerConfig, state
       deployment_timestamp: config.deploymentTimestamp,
       job_type_version: config.jobTypeVersion,
     });
-  });
+  }
 }
