@@ -124,6 +124,18 @@ describe('local driver', () => {
     await waitFor('the helper to be gone', () => !isAlive(helperPid));
   });
 
+  it('starts a replica with a fresh log when the old one grew too big', async () => {
+    const driver = createLocalDriver({ dataDir: dataDir(), stopGraceMs: 2000, maxLogBytes: 10 });
+    const [instance] = await driver.deploy({ ...spec(), replicas: 1 });
+    await waitFor('the start line', async () => (await driver.readLogs('survivor', '1.0.0', 0)).includes('test job listening'));
+    process.kill(Number(instance?.id), 'SIGKILL');
+    await waitFor('the crash to be seen', async () => (await driver.list()).find((i) => i.jobName === 'survivor')?.state === 'exited');
+    await driver.restart('survivor', '1.0.0', 0);
+    const logFile = versionPaths(dataDir(), 'survivor', '1.0.0').replicaLog(0);
+    assert.match(await readFile(`${logFile}.1`, 'utf8'), /test job listening/);
+    await driver.remove('survivor', '1.0.0');
+  });
+
   it('refuses an image artefact with a message naming the fix', async () => {
     await assert.rejects(
       createLocalDriver({ dataDir: dataDir() }).deploy({ ...spec(), artefact: { kind: 'image', image: 'x:1' } }),

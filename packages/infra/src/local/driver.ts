@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { RacetrackError } from '@racetrack/core';
 import type { InfraDriver, JobInstance, JobInstanceSpec } from '../core/driver.ts';
-import { readVersionLogs, followVersionLogs } from './logs.ts';
+import { readVersionLogs, followVersionLogs, rotateLog } from './logs.ts';
 import { findFreePorts, isPortFree, isSameProcessAlive, spawnDetached, stopProcessGroup } from './process.ts';
 import {
   listVersions,
@@ -26,6 +26,8 @@ export interface LocalDriverOptions {
   baseEnv: Record<string, string>;
   /** How long a job gets to exit after SIGTERM before SIGKILL. */
   stopGraceMs: number;
+  /** A replica's log bigger than this when it (re)starts is moved to `replica-<i>.log.1` (one generation kept). */
+  maxLogBytes: number;
 }
 
 /** Runs jobs as local processes; state survives a server restart so running jobs are found (and not orphaned). */
@@ -117,6 +119,7 @@ export class LocalDriver implements InfraDriver {
   async #start(paths: VersionPaths, spec: JobInstanceSpec, replica: number, port: number, restarts: number): Promise<ReplicaState> {
     if (spec.artefact.kind !== 'process') throw new RacetrackError('INFRASTRUCTURE_UNKNOWN', 'the local infrastructure runs prepared directories only');
     const stateFile = paths.replicaState(replica);
+    await rotateLog(paths.replicaLog(replica), this.#options.maxLogBytes);
     const identity = await spawnDetached({
       command: spec.artefact.command,
       args: spec.artefact.args,

@@ -5,7 +5,7 @@ import { LocalDriver, type LocalDriverOptions } from './driver.ts';
 export { LocalDriver, type LocalDriverOptions } from './driver.ts';
 
 /** Defaults of the local driver, in one place. */
-export const localDriverDefaults = { host: '127.0.0.1', stopGraceMs: 5000 } as const;
+export const localDriverDefaults = { host: '127.0.0.1', stopGraceMs: 5000, maxLogBytes: 50 * 1024 * 1024 } as const;
 
 /** Variables a job inherits from the server; anything else of the server's env (which may hold secrets) is not passed on. */
 const inheritedEnvKeys = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];

@@ -1,5 +1,5 @@
 /** @module Reading and following the log files of a job version's replicas. */
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Bytes read from the end of a log file when only its last lines are wanted. */
@@ -107,4 +107,10 @@ async function readRange(file: string, from: number, to: number): Promise<string
   } finally {
     await handle.close();
   }
+}
+
+/** Moves `file` to `<file>.1` (replacing an older one) when it is bigger than `maxBytes`. */
+export async function rotateLog(file: string, maxBytes: number): Promise<void> {
+  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  if (size > maxBytes) await rename(file, `${file}.1`);
 }
