@@ -96,7 +96,9 @@ try {
   }
 
   const first = await deploy('bench-1', 1001);
-  const again = await deploy('bench-2', 1002);
+  // The median of three: on a shared two-core machine one run says little.
+  const redeploys = [await deploy('bench-2a', 1002), await deploy('bench-2b', 1012), await deploy('bench-2c', 1022)];
+  const again = [...redeploys].sort((a, b) => a.seconds - b.seconds)[1] as (typeof redeploys)[number];
 
   // Baseline: the same built job started directly, no builder and no driver.
   const artefact = (await driver.list())[0];
@@ -116,7 +118,7 @@ try {
 
   console.log(`baseline (built job started directly, to ready): ${baseline.toFixed(2)} s`);
   console.log(`deploy first (cold cache, cacheHit=${first.cacheHit}): ${first.seconds.toFixed(2)} s (target <= 3 s) ratio to baseline: ${(first.seconds / baseline).toFixed(2)}`);
-  console.log(`deploy unchanged redeploy (cacheHit=${again.cacheHit}): ${again.seconds.toFixed(2)} s (target <= 0.5 s) ratio to baseline: ${(again.seconds / baseline).toFixed(2)}`);
+  console.log(`deploy unchanged redeploy, median of 3 (cacheHit=${again.cacheHit}): ${again.seconds.toFixed(2)} s (target <= 0.5 s) ratio to baseline: ${(again.seconds / baseline).toFixed(2)}`);
 } finally {
   await driver.remove('adder', '0.0.1');
   await rm(root, { recursive: true, force: true });
