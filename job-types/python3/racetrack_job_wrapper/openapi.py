@@ -2,9 +2,10 @@
 import html
 import inspect
 import json
+import typing
 from typing import Callable, Dict, List
 
-from .signature import request_schema
+from .signature import json_schema, request_schema
 
 _ERROR_SCHEMA = {'type': 'object', 'properties': {'error': {'type': 'string'}, 'type': {'type': 'string'}}}
 
@@ -12,6 +13,14 @@ _ERROR_SCHEMA = {'type': 'object', 'properties': {'error': {'type': 'string'}, '
 def _summary(handler: Callable, fallback: str) -> str:
     doc = inspect.getdoc(handler) or ''
     return doc.strip().splitlines()[0] if doc.strip() else fallback
+
+
+def _return_schema(handler: Callable) -> dict:
+    try:
+        hints = typing.get_type_hints(handler)
+    except Exception:  # unresolvable annotations: document the answer as any JSON
+        return {}
+    return json_schema(hints['return']) if 'return' in hints else {}
 
 
 def _call_operation(name: str, path: str, handler: Callable, example) -> dict:
@@ -22,11 +31,12 @@ def _call_operation(name: str, path: str, handler: Callable, example) -> dict:
     return {'post': {
         'operationId': name,
         'summary': _summary(handler, f'Call {path}'),
-        'description': inspect.getdoc(handler) or '',
+        # Markdown line breaks keep the docstring's ":param x:" lines apart in Swagger UI.
+        'description': (inspect.getdoc(handler) or '').replace('\n', '  \n'),
         'tags': ['job'],
         'requestBody': {'required': False, 'content': {'application/json': media}},
         'responses': {
-            '200': {'description': 'Result of the call', 'content': {'application/json': {'schema': {}}}},
+            '200': {'description': 'Result of the call', 'content': {'application/json': {'schema': _return_schema(handler)}}},
             '400': {'description': 'Invalid input', 'content': {'application/json': {'schema': _ERROR_SCHEMA}}},
             '500': {'description': 'Error raised by the job', 'content': {'application/json': {'schema': _ERROR_SCHEMA}}},
         },
