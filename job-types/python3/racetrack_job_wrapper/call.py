@@ -45,3 +45,17 @@ def call_job(job_name: str, path: str = '/api/v1/perform', payload: Any = None, 
         return json.loads(text) if text else None
     except ValueError as error:
         raise RuntimeError(f'failed to call job "{job_name} {version}" by {source}: response is not JSON: {text[:200]}') from error
+
+
+async def call_job_coroutine(job_name: str, path: str = '/api/v1/perform', payload: Any = None, version: str = 'latest',
+                             method: str = 'POST', timeout: float = 10) -> Any:
+    """Async variant of call_job (runs the blocking call in a thread, keeping the caller's request context)."""
+    import asyncio
+    import contextvars
+    context = contextvars.copy_context()
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, lambda: context.run(call_job, job_name, path, payload, version, method, timeout))
+
+
+#: Name used by older wrapper versions.
+call_job_async = call_job_coroutine

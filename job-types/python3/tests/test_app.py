@@ -161,3 +161,17 @@ def test_async_perform_and_asgi_webview(tmp_path):
     response = app.handle(Request('POST', '/api/v1/webview/page', body=b'hi'))
     assert response.status == 201
     assert response.body == b'POST /pub/job/demo/1.2.3/api/v1/webview/page hi'
+
+
+def test_call_job_coroutine_keeps_the_request_context(fake_pub):
+    import asyncio
+    from racetrack_job_wrapper.call import call_job_coroutine
+
+    async def chain():
+        return await call_job_coroutine('adder', payload={'numbers': [1]})
+    token = request_context.set(RequestInfo('POST', '/api/v1/perform', {}, 'trace-async', None))
+    try:
+        assert asyncio.run(chain()) == 42
+    finally:
+        request_context.reset(token)
+    assert {k.lower(): v for k, v in _FakePub.seen['headers'].items()}['x-request-tracing-id'] == 'trace-async'
