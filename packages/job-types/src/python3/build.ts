@@ -91,8 +91,8 @@ async function describeInterpreter(python: string, env: Record<string, string>):
   return [interpreter.trim(), version.trim()];
 }
 
-/** Copies the wrapper package, the Swagger UI assets and the launcher into `home`. */
-async function installWrapper(home: string): Promise<void> {
+/** Copies the wrapper package, the Swagger UI assets (racetrack_job_wrapper/swagger_ui/) and the launcher into `home`. */
+export async function installWrapper(home: string): Promise<void> {
   const target = path.join(home, 'racetrack_job_wrapper');
   await mkdir(home, { recursive: true });
   await cp(wrapperPackageDir, target, { recursive: true, filter: (src) => path.basename(src) !== '__pycache__' });

@@ -7,6 +7,8 @@ import { readPythonExtra } from './validate.ts';
 import { wrapperHash } from './wrapper-files.ts';
 
 export { resolvePython3Config, type Python3Config } from './config.ts';
+/** Copies racetrack_job_wrapper with its Swagger UI assets into a directory (e.g. a container build context). */
+export { installWrapper as copyPythonWrapper } from './build.ts';
 
 /** Version of the python3 job type itself (recorded as `job_type_version` = `python3:<version>`). */
 export const python3JobTypeVersion = '0.1.0';
