@@ -60,23 +60,30 @@ export class JobMetrics {
   }
 
   /** Measures one endpoint call: counts, in-flight, duration, and server errors (status >= 500). */
-  async track<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
+  track<T>(endpoint: string, fn: () => Promise<T>): Promise<T> {
     const counts = this.endpoint(endpoint);
     this.counts.started++;
     this.counts.lastCall = Date.now() / 1000;
     counts.started++;
     counts.inFlight++;
     const begin = performance.now();
-    try {
-      return await fn();
-    } catch (error) {
-      if (statusOf(error) >= 500) counts.errors++;
-      throw error;
-    } finally {
+    const finish = (error?: unknown): void => {
+      if (error !== undefined && statusOf(error) >= 500) counts.errors++;
       counts.duration.observe((performance.now() - begin) / 1000);
       counts.inFlight--;
       this.counts.done++;
-    }
+    };
+    // then() rather than async/finally: one promise less on every call.
+    return fn().then(
+      (value) => {
+        finish();
+        return value;
+      },
+      (error: unknown) => {
+        finish(error ?? new Error('undefined thrown'));
+        throw error;
+      },
+    );
   }
 
   private endpoint(endpoint: string): EndpointCounts {
