@@ -50,6 +50,12 @@ build_debian() {
   # Slim like the official image: no apt lists, caches, docs or man pages.
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb \
     "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/var/log/*.log
+  # Trust the host's local CAs too (e.g. a TLS-intercepting egress proxy), or nothing inside reaches HTTPS.
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$rootfs/usr/local/share/ca-certificates/"
+    chroot "$rootfs" update-ca-certificates >/dev/null
+    log "added the host's local CA certificates: $(cd /usr/local/share/ca-certificates && echo *.crt)"
+  fi
   cat >"$rootfs/etc/apt/sources.list" <<SOURCES
 deb $mirror $SUITE main
 deb $mirror $SUITE-updates main

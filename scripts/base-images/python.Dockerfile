@@ -6,5 +6,5 @@ RUN apt-get update \
  && ln -s /usr/bin/python3 /usr/local/bin/python \
  && ln -s /usr/bin/pip3 /usr/local/bin/pip \
  && python --version
-ENV PYTHON_VERSION=3.11 PYTHONUNBUFFERED=1
+ENV PYTHON_VERSION=3.11 PYTHONUNBUFFERED=1 PIP_CERT=/etc/ssl/certs/ca-certificates.crt
 CMD ["python3"]

@@ -114,11 +114,17 @@ async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVe
   const dir = await mkdtemp(path.join(os.tmpdir(), `racetrack-base-${recipe.jobType}-`));
   try {
     await (recipe.assembleBase as (dir: string) => Promise<void>)(dir);
-    const name = baseImageName(repository, recipe.jobType, jobTypeVersion, await hashDirectory(dir));
+    // The FROM image's id is part of the hash: a rebuilt node/python image must rebuild the job-type base too.
+    const dockerfile = await readFile(path.join(dir, 'Dockerfile'), 'utf8');
+    const from = /^FROM\s+(\S+)/m.exec(dockerfile)?.[1] ?? '';
+    const fromId = await imageId(docker, from);
+    if (!fromId) {
+      throw new RacetrackError('BUILD_FAILED', `image ${from} (the ${recipe.jobType} job type's base) is not on this Docker host; run scripts/base-images/build.sh, or pull it`);
+    }
+    const name = baseImageName(repository, recipe.jobType, jobTypeVersion, await hashDirectory(dir, [fromId]));
     if (!(await imageId(docker, name))) {
       log(`building base image ${name}`);
       const labels = { [imageLabels.component]: 'job', [imageLabels.kind]: 'base', [imageLabels.jobType]: `${recipe.jobType}:${jobTypeVersion}` };
-      const dockerfile = await readFile(path.join(dir, 'Dockerfile'), 'utf8');
       const extra = [{ name: 'Dockerfile', content: `${dockerfile.trimEnd()}\n${labelInstruction(labels)}\n` }];
       await buildWithEngine(docker, tarContext(dir, extra), { tag: name, dockerfile: 'Dockerfile', labels: {}, noCache: false, mask: [], onLog: log });
     } else {
