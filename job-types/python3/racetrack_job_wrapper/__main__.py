@@ -1,5 +1,6 @@
 """@module Command line: `python -m racetrack_job_wrapper run <entrypoint_path> [<entrypoint_class>]`."""
 import argparse
+import os
 import sys
 
 from .config import resolve_config
@@ -20,7 +21,7 @@ def main(argv=None) -> int:
     run.add_argument('--swagger-ui-dir', default=None, help='directory with swagger-ui-bundle.js and swagger-ui.css')
     args = parser.parse_args(argv)
     overrides = {key: value for key, value in vars(args).items() if value is not None and key != 'command'}
-    config = resolve_config(dict(__import__('os').environ), overrides)
+    config = resolve_config(dict(os.environ), overrides)
     return serve_entrypoint_path(config)
 
 

@@ -22,11 +22,15 @@ def _labels(key: LabelKey, extra: Iterable[Tuple[str, str]] = ()) -> str:
 
 
 def _number(value: float) -> str:
-    if math.isinf(value):
-        return '+Inf' if value > 0 else '-Inf'
+    """Prometheus sample value: integers without a decimal point, floats in repr form."""
+    value = float(value)
     if math.isnan(value):
         return 'NaN'
-    return repr(float(value)) if not float(value).is_integer() else str(int(value)) if abs(value) < 1e15 else repr(float(value))
+    if math.isinf(value):
+        return '+Inf' if value > 0 else '-Inf'
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
 
 
 class _Metric:
