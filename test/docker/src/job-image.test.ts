@@ -171,4 +171,28 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
     });
     builtImages.push(rebuilt.image);
   });
+
+  it('runs a docker-proxy job: the user\'s own Dockerfile serving on port 7000', async () => {
+    const jobDir = path.join(root, 'own-dockerfile');
+    await mkdir(path.join(jobDir, 'app'), { recursive: true });
+    await writeFile(path.join(jobDir, 'app', 'Containerfile'), 'FROM node:24-bookworm-slim\nCOPY app/server.cjs /srv/server.cjs\nCMD ["node", "/srv/server.cjs"]\n');
+    await writeFile(path.join(jobDir, 'app', 'server.cjs'), `require('node:http').createServer((req, res) => {
+  res.setHeader('content-type', 'application/json');
+  if (req.url === '/live') return res.end(JSON.stringify({ deployment_timestamp: Number(process.env.JOB_DEPLOYMENT_TIMESTAMP) }));
+  if (req.url === '/ready') return res.end('{}');
+  res.end(JSON.stringify({ job: process.env.JOB_NAME, port: process.env.PORT }));
+}).listen(7000);\n`);
+    const manifest = { name: 'own-dockerfile', version: '0.1.0', jobtype: 'docker-proxy:latest', jobtype_extra: { dockerfile_path: 'app/Containerfile' } };
+    const built = await buildJobImage({ workspaceDir: jobDir, manifest, jobType: { name: 'docker-proxy', version: '0.1.0' }, contentHash: hashOf('own', String(Date.now())) });
+    builtImages.push(built.image);
+    assert.equal((await docker.getImage(built.image).inspect()).Config.Labels['racetrack.job-name'], 'own-dockerfile');
+    await assert.rejects(
+      buildJobImage({ workspaceDir: jobDir, manifest: { ...manifest, jobtype_extra: { dockerfile_path: 'nope/Dockerfile' } }, jobType: { name: 'docker-proxy', version: '0.1.0' }, contentHash: hashOf('nope') }),
+      /Dockerfile nope\/Dockerfile not found in the job directory/,
+    );
+    const jobName = `own-dockerfile-${process.pid}`;
+    const instance = await deployImage(built.image, jobName, '0.1.0', 1700000103);
+    const body = (await (await fetch(`http://${instance.address}/anything`)).json()) as Record<string, unknown>;
+    assert.deepEqual(body, { job: jobName, port: '7000' });
+  });
 });
