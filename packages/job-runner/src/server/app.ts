@@ -11,7 +11,7 @@ import type { RunnerConfig } from '../config/index.ts';
 import type { EntrypointHost } from '../host/protocol.ts';
 import type { JobSchema } from '../schema/types.ts';
 import { ConcurrencyLimiter } from './concurrency.ts';
-import { registerOpenApi, registerSwaggerUi } from './docs.ts';
+import { redirectDocsToSlash, registerOpenApi, registerSwaggerUi } from './docs.ts';
 import { defaultEmptyBody, endpointSchemas, registerEndpoints } from './endpoints.ts';
 import { formatValidationErrors, installErrorHandlers } from './errors.ts';
 import { installRequestLogging } from './logging.ts';
@@ -67,7 +67,10 @@ export async function buildApp(parts: AppParts): Promise<BuiltApp> {
   installErrorHandlers(app);
   installRequestLogging(app, config, parts.metrics);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  if (state.info) await registerOpenApi(app, config);
+  if (state.info) {
+    await registerOpenApi(app, config);
+    redirectDocsToSlash(app);
+  }
   const prefixes = ['', `/pub/job/${config.jobName}/:version`, `/pub/fatman/${config.jobName}/:version`];
   for (const prefix of prefixes) {
     await app.register(async (scope) => registerScope(scope, parts, prefix !== ''), { prefix });

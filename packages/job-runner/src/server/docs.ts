@@ -16,6 +16,21 @@ export async function registerOpenApi(app: FastifyInstance, config: RunnerConfig
   });
 }
 
+/**
+ * Sends `.../docs` to `.../docs/`: Swagger UI's page loads its assets relative to the trailing slash,
+ * which is the only form that also works through PUB's `/pub/job/<name>/<version>` prefix.
+ */
+export function redirectDocsToSlash(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    const [path, query] = request.url.split('?');
+    if (request.method === 'GET' && path?.endsWith('/docs')) {
+      reply.redirect(`${path}/${query === undefined ? '' : `?${query}`}`, 302);
+      return;
+    }
+    done();
+  });
+}
+
 /** Serves Swagger UI at `/docs` in the current prefix, pointing "Try it out" at that prefix. */
 export async function registerSwaggerUi(app: FastifyInstance): Promise<void> {
   await app.register(swaggerUi, {

@@ -74,9 +74,11 @@ describe('auxiliary, static and webview endpoints, docs, metrics, chain calls an
     assert.ok(spec.paths['/api/v1/perform']?.['post']);
     assert.deepEqual(spec.paths['/api/v1/explain']?.['post']?.requestBody?.content['application/json']?.example, { x: 1, y: 2 });
     assert.ok(!Object.keys(spec.paths).some((p) => p.startsWith('/pub/')), 'mounts under /pub are not listed twice');
-    const ui = await fetch(`${job.url}/pub/job/features/latest/docs/`);
+    const ui = await fetch(`${job.url}/pub/job/features/latest/docs`);
+    assert.equal(ui.url, `${job.url}/pub/job/features/latest/docs/`, 'redirected to the form whose relative asset links work through PUB');
     assert.equal(ui.status, 200);
-    assert.match(await ui.text(), /<html/i);
+    assert.match(await ui.text(), /href="\.\/static\/swagger-ui\.css"/);
+    assert.equal((await fetch(`${job.url}/pub/job/features/latest/docs/static/swagger-ui.css`)).status, 200);
     const home = await fetch(`${job.url}/`, { redirect: 'manual' });
     assert.equal(home.status, 307);
     assert.equal(home.headers.get('location'), '/pub/job/features/0.3.0/docs');
