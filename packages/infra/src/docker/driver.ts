@@ -64,39 +64,48 @@ class DockerDriver implements InfraDriver {
     await this.remove(spec.jobName, spec.version);
     const limits = resourceLimits(spec.resources);
     const instances: JobInstance[] = [];
-    for (let replica = 0; replica < spec.replicas; replica += 1) {
-      const hostPort = await freePort(this.#hostAddress);
-      const env = { JOB_DEPLOYMENT_TIMESTAMP: String(spec.deploymentTimestamp), ...spec.env, PORT: String(jobPort) };
-      const container = await engine(`create the container of ${spec.jobName} ${spec.version}`, () =>
-        this.#docker.createContainer({
-          name: containerName(spec.jobName, spec.version, replica),
-          Image: image,
-          Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-          ExposedPorts: { [`${jobPort}/tcp`]: {} },
-          Labels: {
-            [containerLabels.component]: 'job',
-            [containerLabels.infrastructure]: 'docker',
-            [containerLabels.jobName]: spec.jobName,
-            [containerLabels.jobVersion]: spec.version,
-            [containerLabels.replica]: String(replica),
-            [containerLabels.hostPort]: String(hostPort),
-            [containerLabels.deploymentTimestamp]: String(spec.deploymentTimestamp),
-          },
-          HostConfig: {
-            NetworkMode: this.#network,
-            // A fixed host port (not an ephemeral one) keeps the address stable across container restarts.
-            PortBindings: { [`${jobPort}/tcp`]: [{ HostIp: this.#hostAddress, HostPort: String(hostPort) }] },
-            RestartPolicy: { Name: this.#restartPolicy },
-            ExtraHosts: ['host.docker.internal:host-gateway'],
-            ...limits,
-          },
-          NetworkingConfig: { EndpointsConfig: { [this.#network]: { Aliases: [resourceName(spec.jobName, spec.version)] } } },
-        }),
-      );
-      await engine(`start the container of ${spec.jobName} ${spec.version}`, () => container.start());
-      instances.push(this.#instance(spec.jobName, spec.version, replica, hostPort, container.id, 'running', 0));
-    }
+    for (let replica = 0; replica < spec.replicas; replica += 1) instances.push(await this.#startReplica(spec, image, replica, limits));
     return instances;
+  }
+
+  async #startReplica(spec: JobInstanceSpec, image: string, replica: number, limits: ReturnType<typeof resourceLimits>, attempt = 1): Promise<JobInstance> {
+    const hostPort = await freePort(this.#hostAddress);
+    const env = { JOB_DEPLOYMENT_TIMESTAMP: String(spec.deploymentTimestamp), ...spec.env, PORT: String(jobPort) };
+    const container = await engine(`create the container of ${spec.jobName} ${spec.version}`, () =>
+      this.#docker.createContainer({
+        name: containerName(spec.jobName, spec.version, replica),
+        Image: image,
+        Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+        ExposedPorts: { [`${jobPort}/tcp`]: {} },
+        Labels: {
+          [containerLabels.component]: 'job',
+          [containerLabels.infrastructure]: 'docker',
+          [containerLabels.jobName]: spec.jobName,
+          [containerLabels.jobVersion]: spec.version,
+          [containerLabels.replica]: String(replica),
+          [containerLabels.hostPort]: String(hostPort),
+          [containerLabels.deploymentTimestamp]: String(spec.deploymentTimestamp),
+        },
+        HostConfig: {
+          NetworkMode: this.#network,
+          // A fixed host port (not an ephemeral one) keeps the address stable across container restarts.
+          PortBindings: { [`${jobPort}/tcp`]: [{ HostIp: this.#hostAddress, HostPort: String(hostPort) }] },
+          RestartPolicy: { Name: this.#restartPolicy },
+          ExtraHosts: ['host.docker.internal:host-gateway'],
+          ...limits,
+        },
+        NetworkingConfig: { EndpointsConfig: { [this.#network]: { Aliases: [resourceName(spec.jobName, spec.version)] } } },
+      }),
+    );
+    try {
+      await container.start();
+    } catch (error) {
+      await container.remove({ force: true });
+      // The port was free when picked but taken before Docker bound it (another process, a parallel deploy): pick again.
+      if (attempt < 3 && /port is already allocated|address already in use/i.test((error as Error).message)) return this.#startReplica(spec, image, replica, limits, attempt + 1);
+      throw engineError(`start the container of ${spec.jobName} ${spec.version}`, error);
+    }
+    return this.#instance(spec.jobName, spec.version, replica, hostPort, container.id, 'running', 0);
   }
 
   async #imageOf(spec: JobInstanceSpec): Promise<string> {
