@@ -137,9 +137,12 @@ describe('starting and failing entrypoints', () => {
   });
 
   test('reports a failing constructor through /live and /health instead of exiting', async () => {
-    const job = await startFixture('broken');
+    const logs = captureLogs();
+    const job = await startFixture('broken', { logger: logs.logger });
     servers.push(job);
     await job.started;
+    const logged = logs.lines.find((l) => l['msg'] === 'job entrypoint failed to start');
+    assert.match(JSON.stringify(logged), /model file missing/);
     const live = await getJson(`${job.url}/live`);
     assert.equal(live.status, 500);
     assert.equal(live.body['live'], false);
