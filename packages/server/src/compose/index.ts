@@ -6,7 +6,7 @@ import { createLifecycle, createSecretBox, resolveLifecycleConfig, type Lifecycl
 import { createPub, pubPlugin, resolvePubConfig, type Pub } from '@racetrack/pub';
 import { createSupervisor, type Supervisor } from '@racetrack/supervisor';
 import { resolveServerConfig, type ServerConfig, type ServerOptions } from '../config/index.ts';
-import { lockDataDir, type DataDirLock } from '../lock/index.ts';
+import { lockDataDir } from '../lock/index.ts';
 import { createDrivers } from './drivers.ts';
 import { freePort } from './free-port.ts';
 import { loadSecretKey } from './secret-key.ts';
@@ -41,15 +41,16 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
   };
 
   try {
-    let lock: DataDirLock | undefined;
     let database: Database | undefined;
     let lifecycle: Lifecycle | undefined;
     let supervisor: Supervisor | undefined;
     let pub: Pub | undefined;
     if (needsState) {
-      lock = await lockDataDir(config.dataDir);
-      const heldLock = lock;
-      cleanups.push(() => heldLock.release());
+      // The embedded database allows one process per data dir; with PostgreSQL, split processes may share it.
+      if (!config.databaseUrl) {
+        const lock = await lockDataDir(config.dataDir);
+        cleanups.push(() => lock.release());
+      }
       const opened = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
       database = opened;
       cleanups.push(() => opened.close());
@@ -61,10 +62,11 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
         builder: createBuilder({ dataDir: config.dataDir, jobTypes, logger: logger.child({ component: 'builder' }) }),
         jobTypes,
         drivers,
+        // This server's own URLs unless the environment says where PUB and lifecycle are (split shape).
         config: resolveLifecycleConfig(config.env, {
-          externalPubUrl: `${publicUrl}/pub`,
-          internalPubUrl: `${url}/pub`,
-          lifecycleUrl: `${publicUrl}/lifecycle`,
+          externalPubUrl: config.env['EXTERNAL_PUB_URL'] || `${publicUrl}/pub`,
+          internalPubUrl: config.env['INTERNAL_PUB_URL'] || `${url}/pub`,
+          lifecycleUrl: config.env['EXTERNAL_LIFECYCLE_URL'] || `${publicUrl}/lifecycle`,
         }),
         secretBox: createSecretBox(await loadSecretKey(config.dataDir, config.secretKey)),
         logger: logger.child({ component: 'lifecycle' }),
@@ -75,7 +77,11 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
     }
     const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), forceCloseConnections: true });
     cleanups.push(() => app.close());
-    if (lifecycle && has('lifecycle')) await app.register(lifecycle.plugin, { prefix: '/lifecycle' });
+    if (lifecycle && has('lifecycle')) {
+      await app.register(lifecycle.plugin, { prefix: '/lifecycle' });
+      // A lifecycle-only process also answers at the root, as the original does (`/api/v1/...`).
+      if (config.components.size === 1) await app.register(lifecycle.plugin);
+    }
     if (has('pub')) {
       const lifecycleUrl = config.lifecycleUrl ?? `${url}/lifecycle`;
       pub = createPub(resolvePubConfig(config.env, { lifecycleUrl, logLevel: config.logLevel }), { logger: logger.child({ component: 'pub' }) });
@@ -83,7 +89,7 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
       cleanups.push(() => gateway.close());
       await app.register(pubPlugin, { prefix: '/pub', pub: gateway });
     }
-    app.get('/', async () => ({
+    if (config.components.size > 1 || !has('lifecycle')) app.get('/', async () => ({
       service: 'racetrack', lifecycle: has('lifecycle') ? `${publicUrl}/lifecycle` : null, pub: has('pub') ? `${publicUrl}/pub` : null,
     }));
 

@@ -20,7 +20,7 @@ export interface ServerOptions {
   externalUrl?: string;
   /** Reconcile interval of the supervisor. */
   supervisorIntervalMs?: number;
-  /** Stop job processes on close (their desired state stays; the next start brings them back). */
+  /** Stop job processes on close (their desired state stays; the next start brings them back). Default: all-in-one only. */
   stopJobsOnClose?: boolean;
   logLevel?: string;
   /** Environment to read (default process.env), e.g. for tests. */
@@ -73,7 +73,9 @@ export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
     lifecycleUrl: options.lifecycleUrl ?? (env['LIFECYCLE_URL'] || undefined),
     externalUrl: options.externalUrl ?? (env['RACETRACK_EXTERNAL_URL'] || undefined),
     supervisorIntervalMs: interval > 0 ? interval : serverDefaults.supervisorIntervalMs,
-    stopJobsOnClose: options.stopJobsOnClose ?? (env['RACETRACK_STOP_JOBS_ON_CLOSE'] ? env['RACETRACK_STOP_JOBS_ON_CLOSE'] === 'true' : serverDefaults.stopJobsOnClose),
+    // Only the all-in-one shape owns its jobs' lifetime; a split lifecycle restarting must never stop production jobs.
+    stopJobsOnClose: options.stopJobsOnClose ??
+      (env['RACETRACK_STOP_JOBS_ON_CLOSE'] ? env['RACETRACK_STOP_JOBS_ON_CLOSE'] === 'true' : only === undefined && serverDefaults.stopJobsOnClose),
     logLevel: options.logLevel ?? env['LOG_LEVEL'] ?? serverDefaults.logLevel,
     secretKey: env['RACETRACK_SECRET_KEY'] || undefined,
     env,

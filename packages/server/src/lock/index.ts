@@ -34,7 +34,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-      if (owner > 0 && owner !== process.pid && alive(owner)) {
+      if (owner > 0 && alive(owner)) {
         throw new RacetrackError('ALREADY_EXISTS',
           `another racetrack server (pid ${owner}) uses the data dir ${dataDir}; stop it or pick another --data-dir`);
       }
