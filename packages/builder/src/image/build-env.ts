@@ -1,8 +1,8 @@
-/** @module Build vars (build_env + secret build vars) as a shell file for the build stages that need them. */
+/** @module Build vars (build_env + secret build vars) as the shell file a BuildKit secret mount shows to build steps. */
 import { RacetrackError } from '@racetrack/core';
 
-/** Name of the generated file in the build context; templates source it and delete it (see python3's job template). */
-export const buildEnvFileName = '.racetrack-build-env';
+/** Secret id (`RUN --mount=type=secret,id=build_secrets`), the original's, so Dockerfiles written for it keep working. */
+export const buildSecretsId = 'build_secrets';
 
 /** `KEY='value'` lines, single-quoted so no value is ever interpreted by the shell. */
 export function renderBuildEnvFile(buildEnv: Record<string, string>): string {

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { RacetrackError } from '@racetrack/core';
-import { buildEnvFileName, renderBuildEnvFile } from './build-env.ts';
+import { buildSecretsId, renderBuildEnvFile } from './build-env.ts';
 import { hashDirectory, tarContext, type GeneratedFile } from './context.ts';
-import { buildWithEngine } from './docker-build.ts';
+import { buildWithBuildKit } from './buildkit-build.ts';
 import { baseImageName, imageLabels, jobImageName } from './labels.ts';
 import { defaultRecipePaths, imageRecipe, type ImageRecipe, type RecipePaths } from './recipes.ts';
 import { renderDockerfileTemplate } from './template.ts';
@@ -19,7 +19,10 @@ export interface BuildJobImageOptions {
   jobType: { name: string; version: string };
   /** Hash of the job's content (source + manifest + build inputs); part of the image tag. */
   contentHash: string;
-  /** build_env plus secret build vars: reach the build steps only, never an image layer, history or log. */
+  /**
+   * build_env plus secret build vars: a BuildKit secret (`RUN --mount=type=secret,id=build_secrets`, a file of
+   * `KEY='value'` lines) for the steps that mount it; never an image layer, the history, the cache or the log.
+   */
   buildEnv?: Record<string, string>;
   noCache?: boolean;
   onLog?: (line: string) => void;
@@ -86,25 +89,25 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
       deployed_by_racetrack_version: racetrackVersion,
       job_type_version: `${options.jobType.name}:${options.jobType.version}`,
     });
-    // One LABEL instruction instead of the Engine's one build step per label: each step costs a container commit.
-    extra.push({ name: renderedDockerfile, content: `${rendered.trimEnd()}\n${labelInstruction(labels)}\n` }, { name: buildEnvFileName, content: renderBuildEnvFile(buildEnv), mode: 0o600 });
+    extra.push({ name: renderedDockerfile, content: rendered });
     dockerfile = renderedDockerfile;
   } else {
     dockerfile = await userDockerfile(options.workspaceDir, options.manifest);
-    if (Object.keys(buildEnv).length > 0) log('note: build_env is not passed to a docker-proxy job\'s own Dockerfile');
   }
 
   log(`building image ${image}${options.noCache ? ' (no cache)' : ''}`);
   const excluded = new Set(['.git', 'node_modules/@racetrack/job-runner', ...(options.exclude ?? [])]);
   const context = tarContext(options.workspaceDir, extra, (relative) => excluded.has(relative));
-  try {
-    const apiLabels = recipe.jobTemplatePath ? {} : labels;
-    const id = await buildWithEngine(docker, context, { tag: image, dockerfile, labels: apiLabels, noCache: options.noCache ?? false, mask: Object.values(buildEnv), onLog: log });
-    return { image, imageId: id, ...(baseImage ? { baseImage } : {}), reused: false };
-  } finally {
-    // Stage images that saw the build vars are untagged and labelled; remove them so the values leave the daemon.
-    if (Object.keys(buildEnv).length > 0) await pruneBuildStages(docker);
-  }
+  const id = await buildWithBuildKit(docker, context, {
+    tag: image,
+    dockerfile,
+    labels,
+    noCache: options.noCache ?? false,
+    secrets: { [buildSecretsId]: Buffer.from(renderBuildEnvFile(buildEnv)) },
+    mask: Object.values(buildEnv),
+    onLog: log,
+  });
+  return { image, imageId: id, ...(baseImage ? { baseImage } : {}), reused: false };
 }
 
 async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVersion: string, repository: string, log: (line: string) => void): Promise<string> {
@@ -125,8 +128,7 @@ async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVe
     if (!(await imageId(docker, name))) {
       log(`building base image ${name}`);
       const labels = { [imageLabels.component]: 'job', [imageLabels.kind]: 'base', [imageLabels.jobType]: `${recipe.jobType}:${jobTypeVersion}` };
-      const extra = [{ name: 'Dockerfile', content: `${dockerfile.trimEnd()}\n${labelInstruction(labels)}\n` }];
-      await buildWithEngine(docker, tarContext(dir, extra), { tag: name, dockerfile: 'Dockerfile', labels: {}, noCache: false, mask: [], onLog: log });
+      await buildWithBuildKit(docker, tarContext(dir, []), { tag: name, dockerfile: 'Dockerfile', labels, noCache: false, secrets: {}, mask: [], onLog: log });
     } else {
       log(`base image ${name} is up to date`);
     }
@@ -135,15 +137,6 @@ async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVe
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** `LABEL "k"="v" ...` with JSON-quoted keys and values (Dockerfile strings accept JSON escapes). */
-function labelInstruction(labels: Record<string, string>): string {
-  return `LABEL ${Object.entries(labels).map(([key, value]) => `${JSON.stringify(key)}=${JSON.stringify(value)}`).join(' ')}`;
-}
-
-async function pruneBuildStages(docker: Dockerode): Promise<void> {
-  await docker.pruneImages({ filters: { dangling: ['true'], label: ['racetrack-build-stage'] } });
 }
 
 async function userDockerfile(workspaceDir: string, manifest: Record<string, unknown>): Promise<string> {

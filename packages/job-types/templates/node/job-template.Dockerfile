@@ -1,7 +1,7 @@
-# Job image of the `node` job type, rendered per deployment (Jinja syntax, rendered by nunjucks).
-# Build context: the job workspace prepared by the node job type (dependencies installed with the
-# build env on the build host, perform.schema.json extracted, job.yaml written), so build_env never
-# reaches this image.
+# Job image of the `node` job type, rendered per deployment (Jinja syntax, rendered by nunjucks) and
+# built with BuildKit. Build context: the job workspace prepared by the node job type (dependencies
+# installed with the build env on the build host, perform.schema.json extracted, job.yaml written), so
+# build_env never reaches this image (the `build_secrets` BuildKit secret is there for steps added here).
 FROM {{ base_image }}
 
 {% if manifest.system_dependencies and manifest.system_dependencies | length > 0 %}
@@ -12,7 +12,7 @@ RUN apt-get update -y \
 
 COPY . /src/job/
 # The job imports @racetrack/job-runner through its node_modules, as in local builds.
-RUN rm -f /src/job/.racetrack-build-env /src/job/.racetrack-job.Dockerfile \
+RUN rm -f /src/job/.racetrack-job.Dockerfile \
  && if [ ! -e /src/job/node_modules/@racetrack/job-runner ]; then \
       mkdir -p /src/job/node_modules/@racetrack \
       && ln -s /opt/racetrack/node_modules/@racetrack/job-runner /src/job/node_modules/@racetrack/job-runner; \

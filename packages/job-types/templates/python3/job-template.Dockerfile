@@ -1,8 +1,7 @@
-# Job image of the `python3` job type, rendered per deployment (Jinja syntax, rendered by nunjucks).
-# Build context: the job's source plus `.racetrack-build-env` (build_env and secret build vars as
-# shell assignments, written by the image builder). Only the `deps` and `code` stages ever see that
-# file; the final image copies their results, and the builder deletes those stage images after a
-# build that had build vars, so the values land neither in the job image's layers nor in its history.
+# Job image of the `python3` job type, rendered per deployment (Jinja syntax, rendered by nunjucks) and
+# built with BuildKit. Build context: the job's source. build_env and secret build vars come only as the
+# BuildKit secret `build_secrets` (a file of KEY='value' lines) mounted into the pip step: they never land
+# in a layer, the image history or the build cache.
 {% set extra = manifest.jobtype_extra or {} %}
 {% set requirements = extra.requirements_path or 'requirements.txt' %}
 FROM {{ base_image }} AS system
@@ -12,27 +11,28 @@ RUN apt-get update -y \
  && rm -rf /var/lib/apt/lists/*
 {% endif %}
 
+# Only the requirements file (empty when the job has none) goes on, so the venv below is rebuilt only when it changes.
+FROM system AS requirements
+RUN --mount=type=bind,target=/tmp/job \
+    mkdir -p /tmp/racetrack \
+ && if [ -f /tmp/job/{{ requirements | dump }} ]; then cp /tmp/job/{{ requirements | dump }} /tmp/racetrack/requirements.txt; \
+    else touch /tmp/racetrack/requirements.txt; fi
+
 # The user's requirements go into their own venv, never into the wrapper's (system) Python.
 FROM system AS deps
-LABEL racetrack-build-stage="deps"
-COPY .racetrack-build-env {{ requirements }}* /tmp/racetrack-build/
-RUN python -m venv /src/job-venv \
- && set -a && . /tmp/racetrack-build/.racetrack-build-env && set +a \
- && requirements="/tmp/racetrack-build/$(basename {{ requirements | dump }})" \
- && if [ -f "$requirements" ]; then \
-      /src/job-venv/bin/pip install --no-cache-dir --disable-pip-version-check -r "$requirements" \
+COPY --from=requirements /tmp/racetrack/requirements.txt /tmp/racetrack/requirements.txt
+RUN --mount=type=secret,id=build_secrets,required=false \
+    python -m venv /src/job-venv \
+ && if [ -f /run/secrets/build_secrets ]; then set -a && . /run/secrets/build_secrets && set +a; fi \
+ && if [ -s /tmp/racetrack/requirements.txt ]; then \
+      /src/job-venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /tmp/racetrack/requirements.txt \
       {% if extra.check_requirements != false %}&& /src/job-venv/bin/pip check{% endif %}; \
-    fi \
- && rm -rf /tmp/racetrack-build
-
-FROM system AS code
-LABEL racetrack-build-stage="code"
-COPY . /src/job/
-RUN rm -f /src/job/.racetrack-build-env /src/job/.racetrack-job.Dockerfile && chmod -R a+rw /src/job
+    fi
 
 FROM system
 COPY --from=deps /src/job-venv /src/job-venv
-COPY --from=code /src/job /src/job
+COPY . /src/job/
+RUN rm -f /src/job/.racetrack-job.Dockerfile && chmod -R a+rw /src/job
 WORKDIR /src/job
 ENV JOB_NAME={{ manifest.name | dump }} \
     JOB_VERSION={{ manifest.version | dump }} \
