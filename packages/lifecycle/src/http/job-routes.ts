@@ -1,6 +1,6 @@
 /** @module Job endpoints (spec 1.4): list, details, delete, move, runtime logs (also as SSE) and build logs. */
 import type { FastifyInstance } from 'fastify';
-import { deleteJob, findJob, moveJob, readJobBuildLogs, readJobLogs } from '../jobs/job-operations.ts';
+import { deleteJob, findJob, moveJob, readJobBuildLogs, readJobLogs, reprovisionJob } from '../jobs/job-operations.ts';
 import { toJobDto } from '../jobs/job-dto.ts';
 import { driverFor } from '../deploy/provision.ts';
 import type { LifecycleContext } from '../service/types.ts';
@@ -26,6 +26,11 @@ export function registerJobRoutes(app: FastifyInstance, ctx: LifecycleContext): 
     const row = await findJob(ctx, request.params.name, request.params.version);
     const body = (request.body ?? {}) as Record<string, unknown>;
     return dto(await moveJob(ctx, row, body['infrastructure_target']));
+  });
+
+  app.post<JobParams>('/api/v1/job/:name/:version/reprovision', async (request, reply) => {
+    await reprovisionJob(ctx, await findJob(ctx, request.params.name, request.params.version));
+    return reply.type('application/json').send('null');
   });
 
   app.get<JobParams>('/api/v1/job/:name/:version/logs', async (request) => {

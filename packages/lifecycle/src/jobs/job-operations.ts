@@ -1,5 +1,5 @@
 /** @module Job queries and operations behind the /job endpoints: lookup with aliases, delete, move, logs, respawn. */
-import { RacetrackError, compareVersionsDesc, isVersionAlias, resolveVersion } from '@racetrack/core';
+import { RacetrackError, compareVersionsDesc, describeError, isVersionAlias, resolveVersion } from '@racetrack/core';
 import type { JobRow } from '@racetrack/db';
 import { driverFor, provisionJob } from '../deploy/provision.ts';
 import type { LifecycleContext } from '../service/types.ts';
@@ -44,6 +44,17 @@ export async function moveJob(ctx: LifecycleContext, row: JobRow, target: unknow
   const moved = await provisionJob(ctx, row, { target });
   if (former) await former.remove(row.name, row.version);
   return moved;
+}
+
+/** Starts the instances of a job version again from its stored artefact, synchronously (POST .../reprovision). */
+export async function reprovisionJob(ctx: LifecycleContext, row: JobRow): Promise<JobRow> {
+  await ctx.jobs.update(row.id, { status: 'starting' });
+  try {
+    return await provisionJob(ctx, row);
+  } catch (error) {
+    await ctx.jobs.update(row.id, { status: 'error', error: describeError(error) });
+    throw error;
+  }
 }
 
 /** Starts a registered job again from its stored artefact (used by the supervisor after a restart). */
