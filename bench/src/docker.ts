@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { parse } from 'yaml';
-import { createBuilder, imageFromWorkspace, listRacetrackImages, type BuildResult } from '@racetrack/builder';
+import { createBuilder, imageFromWorkspace, listRacetrackImages, pruneBuildCache, type BuildResult } from '@racetrack/builder';
 import { createLocalDriver, type InfraDriver, type JobArtefact } from '@racetrack/infra';
 import { createDockerDriver } from '@racetrack/infra/docker';
 import { builtinJobTypes } from '@racetrack/job-types';
@@ -92,6 +92,8 @@ try {
     const ofType = (await docker.listImages({ filters: { label: [`racetrack.job-type`] } })).filter((i) => i.Labels?.['racetrack.job-type']?.startsWith(`${sample.type}:`));
     for (const image of ofType.filter((i) => i.Labels?.['racetrack.image-kind'] === 'job')) await docker.getImage(image.Id).remove({ force: true });
     for (const image of ofType.filter((i) => i.Labels?.['racetrack.image-kind'] === 'base')) await docker.getImage(image.Id).remove({ force: true });
+    // BuildKit keeps step results in its own cache: empty it too, or "cold" would reuse them.
+    await pruneBuildCache(docker);
     const dataDir = path.join(root, sample.type, 'docker');
     const cold = await timed(async () => deployToReady(docker_, name, (await build(dataDir, sourceDir, manifest)).artefact, manifestYaml));
     await appendFile(path.join(sourceDir, sample.file), `\n${sample.comment}${Date.now()}\n`);

@@ -55,3 +55,10 @@ export async function pruneRacetrackImages(docker: Dockerode, olderThanHours = 0
   });
   return result.ImagesDeleted?.length ?? 0;
 }
+
+/** Frees BuildKit's build cache (layers of RUN steps, downloaded requirements) older than `olderThanHours`; returns bytes freed. */
+export async function pruneBuildCache(docker: Dockerode, olderThanHours = 0): Promise<number> {
+  // The typings omit `filters`, which the Engine's POST /build/prune accepts.
+  const options = (olderThanHours > 0 ? { filters: { until: [`${olderThanHours}h`] } } : {}) as Dockerode.PruneBuilderOptions;
+  return (await docker.pruneBuilder(options)).SpaceReclaimed ?? 0;
+}
