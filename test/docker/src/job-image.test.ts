@@ -102,6 +102,9 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
     const jobName = `adder-${process.pid}`;
     const instance = await deployImage(built.image, jobName, '0.0.1', 1700000101);
     assert.deepEqual(await perform(instance, { numbers: [40, 2] }), 42);
+    const docs = await fetch(`http://${instance.address}/docs`);
+    assert.equal(docs.status, 200, 'Swagger UI is served from the image');
+    await docs.arrayBuffer();
     await waitFor('job logs', async () => (await driver.readLogs(jobName, '0.0.1', 50)).length > 0, 15_000);
 
     await docker.getContainer(instance.id).kill();
@@ -136,6 +139,9 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
     const jobName = `python-adder-${process.pid}`;
     const instance = await deployImage(built.image, jobName, '0.0.2', 1700000102);
     assert.deepEqual(await perform(instance, { numbers: [40, 2] }), 42);
+    const swagger = await fetch(`http://${instance.address}/docs/static/swagger-ui-bundle.js`);
+    assert.equal(swagger.status, 200, 'Swagger UI assets are in the image');
+    await swagger.arrayBuffer();
     const exec = await docker.getContainer(instance.id).exec({ Cmd: ['sh', '-c', 'ls -A /src/job; cat /src/job/* 2>/dev/null'], AttachStdout: true, AttachStderr: true });
     const output = await new Promise<string>((resolve, reject) => {
       exec.start({}, (error, stream) => {

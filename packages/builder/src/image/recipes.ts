@@ -2,7 +2,8 @@
  * @module Where each built-in job type's container files come from: the base image's context (runner or
  * wrapper code) and the job template, all under packages/job-types/templates/<type>/.
  */
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RacetrackError } from '@racetrack/core';
@@ -57,9 +58,18 @@ async function assembleNodeBase(dir: string, templates: string, repoRoot: string
 }
 
 async function assemblePythonBase(dir: string, templates: string, repoRoot: string): Promise<void> {
-  await cp(path.join(repoRoot, 'job-types', 'python3', 'racetrack_job_wrapper'), path.join(dir, 'racetrack_job_wrapper'), {
+  const wrapper = path.join(dir, 'racetrack_job_wrapper');
+  await cp(path.join(repoRoot, 'job-types', 'python3', 'racetrack_job_wrapper'), wrapper, {
     recursive: true,
     filter: (src) => !src.includes('__pycache__') && !src.endsWith('.pyc'),
   });
+  // The wrapper serves Swagger UI from swagger_ui/ beside itself (no CDN is reachable from a job): the files
+  // swagger-ui-dist ships, taken from the copy @fastify/swagger-ui installs for the node job type.
+  const require = createRequire(path.join(repoRoot, 'package.json'));
+  const assets = path.join(path.dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
+  await mkdir(path.join(wrapper, 'swagger_ui'), { recursive: true });
+  for (const name of await readdir(assets)) {
+    if (/^(swagger-ui.*\.(css|js)|favicon-.*\.png)$/.test(name)) await cp(path.join(assets, name), path.join(wrapper, 'swagger_ui', name));
+  }
   await cp(path.join(templates, 'base.Dockerfile'), path.join(dir, 'Dockerfile'));
 }
