@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createBuilder, imageFromWorkspace } from '@racetrack/builder';
-import { createDockerDriver } from '@racetrack/infra/docker';
+import { createBuilder, createDockerTarget, jobImageName } from '@racetrack/builder';
+import type { InfraDriver } from '@racetrack/infra';
 import { builtinJobTypes } from '@racetrack/job-types';
 import { parse } from 'yaml';
 import { waitFor } from '../../../packages/infra/src/core/driver-suite.ts';
@@ -20,19 +20,15 @@ describe('local build deployed to the docker target', { skip: engine.skip }, () 
   const docker = engine.docker as NonNullable<typeof engine.docker>;
   let root: string;
   const images: string[] = [];
-  const driver = createDockerDriver({
-    docker,
-    network: 'racetrack-test',
-    prepareImage: async (spec) => {
-      const built = await imageFromWorkspace({ workspaceDir: spec.artefact.cwd, env: spec.env, docker });
-      images.push(built.image);
-      return built.image;
-    },
-  });
+  const buildLog: string[] = [];
+  let driver: InfraDriver;
   const jobName = `py-adder-local-${process.pid}`;
 
   before(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'rt-docker-local-build-'));
+    const target = await createDockerTarget({ docker, network: 'racetrack-test', onBuildLog: (_name, _version, line) => buildLog.push(line) });
+    assert.ok(target, 'the Engine answers, so the docker target is offered');
+    driver = target;
   });
 
   after(async () => {
@@ -68,7 +64,8 @@ describe('local build deployed to the docker target', { skip: engine.skip }, () 
       deploymentTimestamp: timestamp,
     });
     assert.ok(instance);
-    assert.match(images[0] ?? '', new RegExp(`^racetrack/job/adder:0\\.0\\.2-${built.contentHash.slice(0, 12)}$`));
+    images.push(jobImageName('racetrack', 'adder', '0.0.2', built.contentHash));
+    assert.ok(buildLog.includes(`built image ${images[0]} (${(await docker.getImage(images[0] as string).inspect()).Id.slice(0, 19)})`), 'the image build log reaches onBuildLog');
     await waitFor('/live', async () => (await (await fetch(`http://${instance.address}/live`)).json() as { deployment_timestamp?: unknown }).deployment_timestamp === timestamp, 60_000);
     const response = await fetch(`http://${instance.address}/api/v1/perform`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [40, 2]}' });
     assert.deepEqual(await response.json(), 42);

@@ -4,3 +4,4 @@ export { listRacetrackImages, pruneBuildCache, pruneRacetrackImages, removeJobIm
 export { imageLabels, jobImageName, baseImageName } from './labels.ts';
 export { renderDockerfileTemplate, type TemplateVariables } from './template.ts';
 export { imageFromWorkspace, workspaceOnlyFiles, type ImageFromWorkspaceOptions } from './from-workspace.ts';
+export { createDockerTarget, type DockerTargetOptions } from './docker-target.ts';
