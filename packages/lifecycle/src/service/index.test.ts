@@ -85,6 +85,9 @@ test('info and health describe the service', async () => {
   assert.equal(info.auth_required, false);
   const health = await app.inject({ url: '/lifecycle/health' });
   assert.equal(health.json().database_connected, true);
+  const docs = await app.inject({ url: '/lifecycle/docs/json' });
+  assert.ok(Object.keys(docs.json().paths).includes('/lifecycle/api/v1/deploy'));
+  assert.equal((await app.inject({ url: '/lifecycle/' })).headers.location, '/lifecycle/docs/');
   const metrics = await app.inject({ url: '/lifecycle/metrics' });
   assert.match(metrics.body, /jobs_count_by_status\{status="running"\} 2/);
 });

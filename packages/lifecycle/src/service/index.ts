@@ -6,6 +6,7 @@ import { startDeployment } from '../deploy/start-deployment.ts';
 import { respawnJob } from '../jobs/job-operations.ts';
 import { createLifecycleMetrics } from '../metrics/index.ts';
 import { installErrorHandlers } from '../http/errors.ts';
+import { registerDocs } from '../http/docs.ts';
 import { registerRootRoutes } from '../http/root-routes.ts';
 import { registerDeployRoutes } from '../http/deploy-routes.ts';
 import { registerJobRoutes } from '../http/job-routes.ts';
@@ -41,6 +42,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   };
   const plugin: FastifyPluginAsync = async (app: FastifyInstance) => {
     installErrorHandlers(app);
+    await registerDocs(app, context.config.racetrackVersion);
     registerRootRoutes(app, context);
     registerDeployRoutes(app, context, deploy);
     registerJobRoutes(app, context);
