@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { RacetrackError, describeError, type DeployPayload } from '@racetrack/core';
 import { validateManifest, type Manifest } from '@racetrack/manifest';
 import type { LifecycleContext } from '../service/types.ts';
+import { checkBuildContext } from './check-archive.ts';
 import { driverFor } from './provision.ts';
 import { runDeployment } from './run-deployment.ts';
 
@@ -31,6 +32,7 @@ export async function startDeployment(ctx: LifecycleContext, payload: DeployPayl
   if (payload.build_context !== undefined && payload.build_context !== null && typeof payload.build_context !== 'string') {
     throw new RacetrackError('BUILD_CONTEXT_INVALID', 'build_context must be a base64 string of a .tar.gz of the job directory');
   }
+  if (payload.build_context) await checkBuildContext(payload.build_context);
   const key = `${manifest.name}@${manifest.version}`;
   const since = new Date(Date.now() - ctx.config.deploymentLockWindowMs);
   if (ctx.active.has(key) || (await ctx.deployments.findInProgress(manifest.name, manifest.version, since))) {
