@@ -60,6 +60,15 @@ test('deploy, call, new version, latest, wildcard, delete', async (t) => {
     assert.equal((await callAdder(server.pubUrl, '1.0.0', [3, 3])).body, 6);
   });
 
+  await t.test('racetrack logs and build-logs show the job output and the deployment phases', async () => {
+    const logs = await server.cli(['logs', 'adder', '--version', '1.0.0', '--tail', '5']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /adder/);
+    const buildLogs = await server.cli(['build-logs', 'adder', '--version', '1.0.0']);
+    assert.equal(buildLogs.code, 0, buildLogs.stderr);
+    assert.match(buildLogs.stdout, /initializing Job entrypoint/);
+  });
+
   await t.test('redeploying the same version without --force is refused with 409', async () => {
     const result = await server.cli(['deploy', v2]);
     assert.notEqual(result.code, 0);
