@@ -30,7 +30,9 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
   const has = (c: 'lifecycle' | 'pub' | 'supervisor') => config.components.has(c);
   const needsState = has('lifecycle') || has('supervisor');
   const port = config.port === 0 ? await freePort(config.host) : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // Bound to every interface: components and jobs still reach this server over loopback.
+  const reachableHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`;
   const publicUrl = (config.externalUrl ?? url).replace(/\/$/, '');
   const cleanups: (() => Promise<void>)[] = [];
   const runCleanups = async () => {
