@@ -27,7 +27,7 @@ async function deployFromGit(manifest: Record<string, unknown>): Promise<string>
   return String(((await response.json()) as Record<string, unknown>)['id']);
 }
 
-test('a job is built from a git repository subdirectory and answers through PUB', async () => {
+test('a job is built from a git repository subdirectory, answers through PUB and can be redeployed from git', async () => {
   const repo = join(server.workDir, 'repo');
   await mkdir(repo, { recursive: true });
   await copyJob(adderDir, join(repo, 'jobs/adder'), { version: '3.0.0' });
@@ -42,6 +42,10 @@ test('a job is built from a git repository subdirectory and answers through PUB'
     return result.status === 200 ? result : undefined;
   }, 15_000);
   assert.equal(call.body, 3);
+  const redeploy = await fetch(`${server.lifecycleUrl}/api/v1/job/adder/3.0.0/redeploy`, { method: 'POST' });
+  assert.equal(redeploy.status, 200, await redeploy.clone().text());
+  const job = (await (await fetch(`${server.lifecycleUrl}/api/v1/job/adder/3.0.0`)).json()) as Record<string, unknown>;
+  assert.equal(job['status'], 'running');
 });
 
 test('a remote that cannot be cloned fails the deployment naming git.remote, and registers nothing', async () => {

@@ -60,7 +60,7 @@ export async function runDeployment(ctx: LifecycleContext, d: AcceptedDeployment
       manifest: manifest as unknown as Record<string, unknown>, manifestYaml: d.manifestYaml, replicas: manifest.replicas,
       artefact: built.artefact as unknown as Record<string, unknown>, imageTag: built.contentHash ?? null,
       gitVersion: built.gitVersion ?? null, runtimeEnv: manifest.runtime_env ?? {},
-      secretRuntimeEnv: secrets && Object.keys(secrets).length > 0 ? ctx.secretBox.seal(secrets) : null,
+      secretRuntimeEnv: secrets && Object.keys(secrets).length > 0 ? ctx.secretBox.seal(secrets) : (d.inheritedSecrets ?? null),
       deploymentId: d.id, deployedBy: d.deployedBy, deployedAt: new Date(), error: null,
     };
     const existing = await ctx.jobs.find(manifest.name, manifest.version);

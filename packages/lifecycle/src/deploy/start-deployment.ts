@@ -17,10 +17,21 @@ export interface AcceptedDeployment {
   payload: DeployPayload;
   deployedBy: string | null;
   warnings: string[];
+  /** Sealed runtime secrets to keep when the payload brings none (redeploy from the dashboard). */
+  inheritedSecrets?: string | null;
+}
+
+export interface StartOptions {
+  inheritedSecrets?: string | null;
 }
 
 /** Validates a deploy request, records the deployment and starts it; returns its id. */
-export async function startDeployment(ctx: LifecycleContext, payload: DeployPayload, deployedBy: string | null): Promise<{ id: string; done: Promise<void> }> {
+export async function startDeployment(
+  ctx: LifecycleContext,
+  payload: DeployPayload,
+  deployedBy: string | null,
+  options: StartOptions = {},
+): Promise<{ id: string; done: Promise<void> }> {
   if (typeof payload !== 'object' || payload === null || typeof payload.manifest !== 'object' || payload.manifest === null) {
     throw new RacetrackError('BAD_REQUEST', 'the request body must be JSON with a "manifest" object (the merged job.yaml)');
   }
@@ -54,7 +65,7 @@ export async function startDeployment(ctx: LifecycleContext, payload: DeployPayl
     throw error;
   }
   ctx.metrics.requestedDeployments.inc();
-  const accepted: AcceptedDeployment = { id, manifest, manifestYaml, target, payload, deployedBy, warnings };
+  const accepted: AcceptedDeployment = { id, manifest, manifestYaml, target, payload, deployedBy, warnings, inheritedSecrets: options.inheritedSecrets ?? null };
   const done = runDeployment(ctx, accepted)
     .catch((error: unknown) => ctx.logger.error({ deploymentId: id, err: describeError(error) }, 'deployment crashed'))
     .finally(() => ctx.active.delete(key));

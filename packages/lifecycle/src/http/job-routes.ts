@@ -1,5 +1,7 @@
 /** @module Job endpoints (spec 1.4): list, details, delete, move, runtime logs (also as SSE) and build logs. */
 import type { FastifyInstance } from 'fastify';
+import { RacetrackError, type DeployPayload } from '@racetrack/core';
+import type { StartOptions } from '../deploy/start-deployment.ts';
 import { deleteJob, findJob, moveJob, readJobBuildLogs, readJobLogs, reprovisionJob } from '../jobs/job-operations.ts';
 import { toJobDto } from '../jobs/job-dto.ts';
 import { driverFor } from '../deploy/provision.ts';
@@ -9,7 +11,11 @@ import { intParam, stripAnsi } from './errors.ts';
 type JobParams = { Params: { name: string; version: string }; Querystring: Record<string, string | undefined> };
 
 /** Registers /api/v1/job routes. */
-export function registerJobRoutes(app: FastifyInstance, ctx: LifecycleContext): void {
+export function registerJobRoutes(
+  app: FastifyInstance,
+  ctx: LifecycleContext,
+  deploy: (payload: DeployPayload, deployedBy: string | null, options: StartOptions) => Promise<{ id: string; done: Promise<void> }>,
+): void {
   const dto = (row: Parameters<typeof toJobDto>[0]) => toJobDto(row, ctx.config.externalPubUrl);
 
   app.get('/api/v1/job', async () => (await ctx.jobs.list()).map(dto));
@@ -26,6 +32,17 @@ export function registerJobRoutes(app: FastifyInstance, ctx: LifecycleContext): 
     const row = await findJob(ctx, request.params.name, request.params.version);
     const body = (request.body ?? {}) as Record<string, unknown>;
     return dto(await moveJob(ctx, row, body['infrastructure_target']));
+  });
+
+  // Rebuilds from git with the stored manifest and secrets, synchronously, as the original does.
+  app.post<JobParams>('/api/v1/job/:name/:version/redeploy', async (request, reply) => {
+    const row = await findJob(ctx, request.params.name, request.params.version);
+    if (!row.manifest) throw new RacetrackError('BAD_REQUEST', `job ${row.name} ${row.version} has no stored manifest to redeploy from`);
+    const started = await deploy({ manifest: row.manifest, force: true }, null, { inheritedSecrets: row.secretRuntimeEnv });
+    await started.done;
+    const deployment = await ctx.deployments.get(started.id);
+    if (deployment?.status !== 'done') throw new RacetrackError('BUILD_FAILED', deployment?.error ?? 'the redeployment failed');
+    return reply.type('application/json').send('null');
   });
 
   app.post<JobParams>('/api/v1/job/:name/:version/reprovision', async (request, reply) => {

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DeployPayload } from '@racetrack/core';
 import { deploymentRepository, jobRepository, type JobRow } from '@racetrack/db';
-import { startDeployment } from '../deploy/start-deployment.ts';
+import { startDeployment, type StartOptions } from '../deploy/start-deployment.ts';
 import { respawnJob } from '../jobs/job-operations.ts';
 import { createLifecycleMetrics } from '../metrics/index.ts';
 import { installErrorHandlers } from '../http/errors.ts';
@@ -15,7 +15,7 @@ import type { LifecycleContext, LifecycleDeps } from './types.ts';
 export interface Lifecycle {
   readonly context: LifecycleContext;
   /** Starts a deployment as POST /deploy does; `done` settles when it has finished (done or failed). */
-  deploy(payload: DeployPayload, deployedBy?: string | null): Promise<{ id: string; done: Promise<void> }>;
+  deploy(payload: DeployPayload, deployedBy?: string | null, options?: StartOptions): Promise<{ id: string; done: Promise<void> }>;
   /** Starts a registered job again from its stored artefact and waits until it serves. */
   respawn(row: JobRow): Promise<void>;
   /** The fastify plugin serving the lifecycle API; register it with a prefix such as `/lifecycle`. */
@@ -34,8 +34,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     active: new Set(),
   };
   const running = new Set<Promise<void>>();
-  const deploy = async (payload: DeployPayload, deployedBy: string | null = null) => {
-    const started = await startDeployment(context, payload, deployedBy);
+  const deploy = async (payload: DeployPayload, deployedBy: string | null = null, options: StartOptions = {}) => {
+    const started = await startDeployment(context, payload, deployedBy, options);
     running.add(started.done);
     void started.done.finally(() => running.delete(started.done));
     return started;
@@ -45,7 +45,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     await registerDocs(app, context.config.racetrackVersion);
     registerRootRoutes(app, context);
     registerDeployRoutes(app, context, deploy);
-    registerJobRoutes(app, context);
+    registerJobRoutes(app, context, deploy);
   };
   return {
     context,
