@@ -5,6 +5,7 @@ import Dockerode from 'dockerode';
 import { isRacetrackError } from '@racetrack/core';
 import { createDockerDriver } from './driver.ts';
 import { dockerEngineVersion } from './engine.ts';
+import { containerEnv } from './env.ts';
 import { containerName, resourceName } from './naming.ts';
 import { parseQuantity, resourceLimits } from './resources.ts';
 
@@ -45,5 +46,18 @@ describe('docker driver resources', () => {
 describe('docker engine probe', () => {
   it('answers undefined, quickly, when no Engine listens', async () => {
     assert.equal(await dockerEngineVersion(new Dockerode({ socketPath: '/nonexistent/docker.sock' }), 1000), undefined);
+  });
+});
+
+describe('job container env', () => {
+  it('adds the deployment timestamp and PORT, and points loopback callback URLs at the host', () => {
+    const env = containerEnv({
+      jobName: 'a', version: '1.0.0', replicas: 1, artefact: { kind: 'image', image: 'x' }, deploymentTimestamp: 42,
+      env: { PUB_URL: 'http://127.0.0.1:7200/pub', LIFECYCLE_URL: 'http://localhost:7200/lifecycle', OTHER: 'http://127.0.0.1:1' },
+    });
+    assert.deepEqual(env, {
+      JOB_DEPLOYMENT_TIMESTAMP: '42', PORT: '7000', OTHER: 'http://127.0.0.1:1',
+      PUB_URL: 'http://host.docker.internal:7200/pub', LIFECYCLE_URL: 'http://host.docker.internal:7200/lifecycle',
+    });
   });
 });

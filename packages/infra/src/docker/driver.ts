@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import Dockerode from 'dockerode';
 import { RacetrackError } from '@racetrack/core';
 import type { InfraDriver, JobArtefact, JobInstance, JobInstanceSpec } from '../core/driver.ts';
+import { containerEnv } from './env.ts';
 import { followContainerLogs, readContainerLogs } from './logs.ts';
 import { containerLabels, containerName, jobPort, resourceName } from './naming.ts';
 import { resourceLimits } from './resources.ts';
@@ -70,7 +71,7 @@ class DockerDriver implements InfraDriver {
 
   async #startReplica(spec: JobInstanceSpec, image: string, replica: number, limits: ReturnType<typeof resourceLimits>, attempt = 1): Promise<JobInstance> {
     const hostPort = await freePort(this.#hostAddress);
-    const env = { JOB_DEPLOYMENT_TIMESTAMP: String(spec.deploymentTimestamp), ...spec.env, PORT: String(jobPort) };
+    const env = containerEnv(spec);
     const container = await engine(`create the container of ${spec.jobName} ${spec.version}`, () =>
       this.#docker.createContainer({
         name: containerName(spec.jobName, spec.version, replica),
