@@ -69,6 +69,7 @@ export function createPub(config: PubConfig, options: { logger?: Logger } = {}):
   const metrics = createPubMetrics();
   const table = new RoutingTable();
   const upstreams = new Upstreams({
+    client: config.upstreamClient,
     protocol: config.forwardToProtocol,
     connections: config.upstreamConnections,
     connectTimeoutMs: config.connectTimeoutMs,

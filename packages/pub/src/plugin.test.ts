@@ -35,7 +35,13 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
   }
 }
 
-for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast path' : 'through fastify routing'})`, () => {
+const variants = [
+  { fastPath: true, upstreamClient: 'undici' },
+  { fastPath: false, upstreamClient: 'undici' },
+  { fastPath: true, upstreamClient: 'lean' },
+] as const;
+
+for (const { fastPath, upstreamClient } of variants) describe(`PUB proxy (${fastPath ? 'fast path' : 'through fastify routing'}, ${upstreamClient} client)`, () => {
   let lifecycle: Awaited<ReturnType<typeof startFakeLifecycle>>;
   let replicaA: Awaited<ReturnType<typeof startFakeJob>>;
   let replicaB: Awaited<ReturnType<typeof startFakeJob>>;
@@ -81,7 +87,7 @@ for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast pa
       jobDto('adder', '1.3.0', 'error', [old.address]),
       jobDto('sleepy', '1.0.0', 'starting', []),
     ];
-    pub = await startPub(lifecycle.url, { refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 60_000 }, fastPath);
+    pub = await startPub(lifecycle.url, { refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 60_000, upstreamClient }, fastPath);
     await eventually(async () => (await getJson(`${pub.base}/pub/ready`)).status === 200, 'PUB ready');
   });
 
@@ -262,12 +268,12 @@ for (const fastPath of [true, false]) describe(`PUB proxy (${fastPath ? 'fast pa
   });
 });
 
-describe('PUB routing refresh and failures', () => {
+for (const upstreamClient of ['undici', 'lean'] as const) describe(`PUB routing refresh and failures (${upstreamClient} client)`, () => {
   let lifecycle: Awaited<ReturnType<typeof startFakeLifecycle>>;
   let job: Awaited<ReturnType<typeof startFakeJob>>;
   const pubs: FastifyInstance[] = [];
   const start = async (overrides: Partial<PubConfig>) => {
-    const started = await startPub(lifecycle.url, overrides);
+    const started = await startPub(lifecycle.url, { upstreamClient, ...overrides });
     pubs.push(started.app);
     return started.base;
   };

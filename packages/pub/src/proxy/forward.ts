@@ -7,10 +7,11 @@ import type { Logger } from '@racetrack/core';
 import type { PubMetrics, TargetStats } from '../metrics.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { classifyFailure, sendError } from './errors.ts';
+import type { UpstreamPool } from './upstreams.ts';
 
 /** What a forward needs besides the request itself. */
 export interface ForwardContext {
-  pool: Dispatcher;
+  pool: UpstreamPool;
   /** Path on the instance, query string included. */
   path: string;
   requestId: string;

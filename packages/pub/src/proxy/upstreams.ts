@@ -1,7 +1,20 @@
 /** @module One keep-alive connection pool per job instance, created on first use and closed when the instance goes away. */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
+import { LeanPool } from './lean-client.ts';
+
+/** What forwarding needs of a pool: undici's `Pool` and our `LeanPool` both fit. */
+export interface UpstreamPool {
+  dispatch(
+    options: { path: string; method: string; headers: string[]; body: Buffer | import('node:http').IncomingMessage | null; headersTimeout: number; bodyTimeout: number },
+    handler: Dispatcher.DispatchHandler,
+  ): unknown;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
 
 export interface UpstreamOptions {
+  /** `undici` (default) or `lean` (our HTTP/1.1 client; plain http only). */
+  client: 'undici' | 'lean';
   protocol: 'http' | 'https';
   connections: number;
   connectTimeoutMs: number;
@@ -9,7 +22,7 @@ export interface UpstreamOptions {
 
 /** The pools PUB forwards through, keyed by `host:port`. */
 export class Upstreams {
-  readonly #pools = new Map<string, Pool>();
+  readonly #pools = new Map<string, UpstreamPool>();
   readonly #options: UpstreamOptions;
 
   constructor(options: UpstreamOptions) {
@@ -17,8 +30,12 @@ export class Upstreams {
   }
 
   /** The pool for an instance address, created on first use. */
-  get(hostPort: string): Pool {
+  get(hostPort: string): UpstreamPool {
     let pool = this.#pools.get(hostPort);
+    if (!pool && this.#options.client === 'lean' && this.#options.protocol === 'http') {
+      pool = new LeanPool(hostPort, { connections: this.#options.connections, connectTimeoutMs: this.#options.connectTimeoutMs });
+      this.#pools.set(hostPort, pool);
+    }
     if (!pool) {
       pool = new Pool(`${this.#options.protocol}://${hostPort}`, {
         connections: this.#options.connections,
