@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describeError } from '@racetrack/core';
 import type { JobRow } from '@racetrack/db';
 import type { BuildSource, LifecycleContext } from '../service/types.ts';
-import { createLogBuffer } from './log-buffer.ts';
+import { createLogBuffer, type LogBuffer } from './log-buffer.ts';
 import { driverFor, provisionJob, recentJobLogs } from './provision.ts';
 import type { InfraDriver } from '@racetrack/infra';
 import type { AcceptedDeployment } from './start-deployment.ts';
@@ -25,6 +25,17 @@ export async function runDeployment(ctx: LifecycleContext, d: AcceptedDeployment
   const { manifest } = d;
   const logs = createLogBuffer(ctx.deployments, d.id);
   const startedAt = Date.now();
+  const sinkKey = `${manifest.name}@${manifest.version}`;
+  ctx.logSinks.set(sinkKey, (line) => logs.push(line));
+  try {
+    await deploy(ctx, d, logs, startedAt);
+  } finally {
+    ctx.logSinks.delete(sinkKey);
+  }
+}
+
+async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuffer, startedAt: number): Promise<void> {
+  const { manifest } = d;
   let phase = 'building image';
   // Phase writes are chained so the final status never races an older phase update.
   let phaseWrites: Promise<void> = Promise.resolve();

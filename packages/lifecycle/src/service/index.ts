@@ -20,6 +20,8 @@ export interface Lifecycle {
   respawn(row: JobRow): Promise<void>;
   /** The fastify plugin serving the lifecycle API; register it with a prefix such as `/lifecycle`. */
   plugin: FastifyPluginAsync;
+  /** Adds a line to the build logs of the running deployment of name@version (drivers that build images). */
+  appendBuildLog(jobName: string, version: string, line: string): void;
   /** Waits for deployments still running in this process (up to `timeoutMs`). */
   drain(timeoutMs: number): Promise<void>;
 }
@@ -32,6 +34,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     deployments: deploymentRepository(deps.database.db),
     metrics: createLifecycleMetrics(),
     active: new Set(),
+    logSinks: new Map(),
   };
   const running = new Set<Promise<void>>();
   const deploy = async (payload: DeployPayload, deployedBy: string | null = null, options: StartOptions = {}) => {
@@ -51,6 +54,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     context,
     deploy,
     respawn: (row) => respawnJob(context, row),
+    appendBuildLog: (jobName, version, line) => context.logSinks.get(`${jobName}@${version}`)?.(line),
     plugin,
     async drain(timeoutMs) {
       if (running.size === 0) return;

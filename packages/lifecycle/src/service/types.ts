@@ -57,4 +57,6 @@ export interface LifecycleContext extends LifecycleDeps {
   metrics: LifecycleMetrics;
   /** name@version of deployments running in this process (a fast lock before the database check). */
   active: Set<string>;
+  /** Build-log sinks of running deployments by name@version, for lines a driver produces (image builds). */
+  logSinks: Map<string, (line: string) => void>;
 }

@@ -15,7 +15,7 @@ after(async () => {
 test('one port serves lifecycle and PUB; a second server on the same data dir is refused', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'rt-server-'));
   dirs.push(dataDir);
-  const server = await startServer({ port: 0, dataDir, handleSignals: false, logLevel: 'silent', env: {} });
+  const server = await startServer({ port: 0, dataDir, handleSignals: false, logLevel: 'silent', env: { RACETRACK_DOCKER: 'false' } });
   servers.push(server);
   const info = (await (await fetch(`${server.url}/lifecycle/api/v1/info`)).json()) as Record<string, unknown>;
   assert.equal(info['external_pub_url'], `${server.url}/pub`);
@@ -24,7 +24,7 @@ test('one port serves lifecycle and PUB; a second server on the same data dir is
   const unknown = await fetch(`${server.url}/lifecycle/api/v1/nothing`);
   assert.equal(unknown.status, 404);
   assert.equal(((await unknown.json()) as Record<string, unknown>)['code'], 'NOT_FOUND');
-  await assert.rejects(startServer({ port: 0, dataDir, handleSignals: false, logLevel: 'silent', env: {} }), /another racetrack server/);
+  await assert.rejects(startServer({ port: 0, dataDir, handleSignals: false, logLevel: 'silent', env: { RACETRACK_DOCKER: 'false' } }), /another racetrack server/);
   await server.close();
   assert.equal(await fetch(`${server.url}/lifecycle/live`).then(() => 'answered', () => 'closed'), 'closed');
 });

@@ -56,7 +56,9 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
       const opened = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
       database = opened;
       cleanups.push(() => opened.close());
-      const drivers = createDrivers(config);
+      // Image build lines of the docker driver go to the deployment's build logs (lifecycle is created below).
+      const buildLogSink: { append?: Lifecycle['appendBuildLog'] } = {};
+      const drivers = await createDrivers(config, logger, (jobName, version, line) => buildLogSink.append?.(jobName, version, line));
       cleanups.push(async () => { for (const driver of drivers.values()) await driver.close(); });
       const jobTypes = createJobTypeRegistry(builtinJobTypes());
       lifecycle = createLifecycle({
@@ -74,6 +76,7 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
         logger: logger.child({ component: 'lifecycle' }),
       });
       const service = lifecycle;
+      buildLogSink.append = service.appendBuildLog;
       if (config.stopJobsOnClose) cleanups.push(() => stopJobs(service));
       cleanups.push(() => service.drain(5000));
     }

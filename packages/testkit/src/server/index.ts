@@ -73,7 +73,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       cwd: repoRoot,
       env: {
         PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? workDir,
-        RACETRACK_SUPERVISOR_INTERVAL_MS: '250', LOG_LEVEL: 'info', ...options.env,
+        RACETRACK_SUPERVISOR_INTERVAL_MS: '250', LOG_LEVEL: 'info', RACETRACK_DOCKER: 'false', ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
