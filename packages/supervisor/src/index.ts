@@ -19,6 +19,8 @@ export interface SupervisorOptions {
   /** In-progress deployments older than this fail at start. 0 when lifecycle runs in this process. Default 1 h. */
   staleDeploymentAgeMs?: number;
   backoff?: Partial<BackoffOptions>;
+  /** Targets whose orphaned instances are removed (default: `local`, which is private to one data dir). */
+  ownedTargets?: readonly string[];
   logger?: Logger;
 }
 
@@ -38,6 +40,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000, ...options.backoff });
   const respawning = new Set<string>();
   const intervalMs = options.intervalMs ?? 1000;
+  const ownedTargets = new Set(options.ownedTargets ?? ['local']);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
@@ -45,7 +48,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const reconcile = (): Promise<void> => {
     // Passes never overlap; a failed pass doesn't block the next one.
     const pass = current.then(() => reconcileOnce({
-      jobs, drivers: options.drivers, backoff, logger, respawning, ...(options.respawn ? { respawn: options.respawn } : {}),
+      jobs, drivers: options.drivers, backoff, logger, respawning, ownedTargets,
+      ...(options.respawn ? { respawn: options.respawn } : {}),
     }));
     current = pass.catch(() => undefined);
     return pass;

@@ -13,6 +13,8 @@ export interface ReconcileDeps {
   respawn?: (row: JobRow) => Promise<void>;
   /** Job ids being respawned now (skipped until that finishes). */
   respawning: Set<string>;
+  /** Targets whose instances belong to this installation alone, so orphans there are removed; elsewhere they are only logged. */
+  ownedTargets: ReadonlySet<string>;
 }
 
 const instanceKey = (target: string, name: string, version: string) => `${target}\u0000${name}\u0000${version}`;
@@ -55,6 +57,11 @@ async function removeOrphans(deps: ReconcileDeps, actual: Map<string, JobInstanc
   for (const [key, instances] of actual) {
     if (known.has(key)) continue;
     const [target = '', name = '', version = ''] = key.split('\u0000');
+    if (!deps.ownedTargets.has(target)) {
+      // A shared engine (e.g. one Docker daemon) may run another installation's jobs: never kill them.
+      deps.logger.debug({ target, job: name, version }, 'instances not in the registry (orphaned); left alone on a shared target');
+      continue;
+    }
     deps.logger.warn({ target, job: name, version, instances: instances.length }, 'removing orphaned job instances (not in the registry)');
     try {
       await deps.drivers.get(target)?.remove(name, version);
