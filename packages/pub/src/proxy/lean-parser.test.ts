@@ -22,6 +22,9 @@ test('a head is parsed once complete, with lowercase names, repeated headers and
   assert.equal(head.contentLength, 5);
   assert.equal(head.size, raw.length - 5);
   assert.equal(head.keepAlive, true);
+  const chunked = parseResponseHead(Buffer.from('HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nTransfer-Encoding: chunked\r\n\r\n'), 'GET');
+  assert.deepEqual(chunked?.headers, {});
+  assert.equal(chunked?.framing, 'chunked');
 });
 
 test('framing follows HEAD, 204/304, chunked, length and close; 1xx is informational', () => {

@@ -6,7 +6,7 @@ export type Framing = 'none' | 'length' | 'chunked' | 'close';
 export interface ResponseHead {
   status: number;
   statusText: string;
-  /** Lowercase names; repeated headers as arrays. */
+  /** Lowercase names; repeated headers as arrays; connection-level headers left out. */
   headers: Record<string, string | string[]>;
   /** Bytes the head took, blank line included. */
   size: number;
@@ -20,6 +20,9 @@ export interface ResponseHead {
 function invalid(message: string): Error {
   return Object.assign(new Error(`invalid response from the job: ${message}`), { code: 'UND_ERR_INVALID_RESPONSE' });
 }
+
+/** Headers about this connection, read here and never handed on (the proxy would only delete them). */
+const connectionLevel = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
 const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
 
@@ -45,10 +48,12 @@ export function parseResponseHead(data: Buffer, method: string): ResponseHead | 
     }
     const name = line.slice(0, colon).toLowerCase();
     const value = line.slice(colon + 1).trim();
-    const existing = headers[name];
-    if (existing === undefined) headers[name] = value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else headers[name] = [existing, value];
+    if (!connectionLevel.has(name)) {
+      const existing = headers[name];
+      if (existing === undefined) headers[name] = value;
+      else if (Array.isArray(existing)) existing.push(value);
+      else headers[name] = [existing, value];
+    }
     if (name === 'content-length') {
       if (!/^\d+$/.test(value) || (contentLength >= 0 && contentLength !== Number(value))) throw invalid('bad Content-Length');
       contentLength = Number(value);
