@@ -61,7 +61,7 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
     await waitFor(`${jobName} /live`, async () => {
       const body = (await (await fetch(`http://${instance.address}/live`, { signal: AbortSignal.timeout(2000) })).json()) as { deployment_timestamp?: unknown };
       return String(body.deployment_timestamp) === String(timestamp);
-    }, 60_000);
+    }, 120_000);
     await waitFor(`${jobName} /ready`, async () => (await fetch(`http://${instance.address}/ready`, { signal: AbortSignal.timeout(2000) })).status === 200, 60_000);
     return instance;
   }
