@@ -66,7 +66,7 @@ describe('local build deployed to the docker target', { skip: engine.skip }, () 
     assert.ok(instance);
     images.push(jobImageName('racetrack', 'adder', '0.0.2', built.contentHash));
     assert.ok(buildLog.includes(`built image ${images[0]} (${(await docker.getImage(images[0] as string).inspect()).Id.slice(0, 19)})`), 'the image build log reaches onBuildLog');
-    await waitFor('/live', async () => (await (await fetch(`http://${instance.address}/live`)).json() as { deployment_timestamp?: unknown }).deployment_timestamp === timestamp, 60_000);
+    await waitFor('/live', async () => (await (await fetch(`http://${instance.address}/live`)).json() as { deployment_timestamp?: unknown }).deployment_timestamp === timestamp, 120_000);
     const response = await fetch(`http://${instance.address}/api/v1/perform`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [40, 2]}' });
     assert.deepEqual(await response.json(), 42);
   });
