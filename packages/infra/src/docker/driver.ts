@@ -46,7 +46,7 @@ class DockerDriver implements InfraDriver {
   readonly #addressMode: 'host' | 'network';
   readonly #restartPolicy: string;
   readonly #prepareImage: DockerDriverOptions['prepareImage'];
-  /** Restarts done through `restart()`, by container id (Docker's own RestartCount is added). */
+  /** Restarts done through `restart()`, by container id; kept in memory, so a new driver instance starts again at 0. */
   readonly #restarts = new Map<string, number>();
   #networkReady: Promise<void> | undefined;
 
