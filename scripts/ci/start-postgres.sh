@@ -2,11 +2,13 @@
 # Starts Debian's PostgreSQL cluster for the tests and prints the URL they read from
 # RACETRACK_TEST_POSTGRES_URL. Idempotent: an answering server is left as it is.
 set -euo pipefail
+cd /  # the postgres user cannot enter root-owned checkouts
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^${version} main"; then
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >&2
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true
+# Already running is fine; pg_isready below is the real check.
+pg_ctlcluster "$version" main start >&2 || true
 for _ in $(seq 1 50); do
   if su postgres -c "pg_isready -q"; then break; fi
   sleep 0.2
