@@ -218,28 +218,28 @@ async function orchestrate(): Promise<void> {
     lifecycle.on('request', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jobs)));
     const lifecyclePort = await listen(lifecycle);
     const pub = await startChild(['--role=pub', `--lifecycle=http://127.0.0.1:${lifecyclePort}/lifecycle`]);
-    // The same PUB with its opt-in lean upstream client, measured alongside for comparison.
-    const lean = await startChild(['--role=pub', `--lifecycle=http://127.0.0.1:${lifecyclePort}/lifecycle`], { PUB_UPSTREAM_CLIENT: 'lean' });
+    // The same PUB with undici as its upstream client (PUB_UPSTREAM_CLIENT=undici), measured alongside for comparison.
+    const undici = await startChild(['--role=pub', `--lifecycle=http://127.0.0.1:${lifecyclePort}/lifecycle`], { PUB_UPSTREAM_CLIENT: 'undici' });
     const nginx = await startNginx(dir, job.port);
     const direct = `http://${address}`;
     const viaPub = `http://127.0.0.1:${pub.port}`;
     const viaNginx = `http://127.0.0.1:${nginx.port}`;
-    const viaLean = `http://127.0.0.1:${lean.port}`;
+    const viaUndici = `http://127.0.0.1:${undici.port}`;
     await waitForOk(viaPub + pubPath);
-    await waitForOk(viaLean + pubPath);
+    await waitForOk(viaUndici + pubPath);
 
     console.log(`PUB benchmark: ${connections} connections, ${seconds} s per phase, POST ${payload}; load average now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
     // Warm up every path (JIT, connection pools); then alternate PUB and nginx so drifting load on a shared machine hits both alike.
     await peak('warm-up', direct + jobPath, undefined, 1);
     await peak('warm-up', viaPub + pubPath, undefined, 1);
     await peak('warm-up', viaNginx + jobPath, undefined, 1);
-    await peak('warm-up', viaLean + pubPath, undefined, 1);
+    await peak('warm-up', viaUndici + pubPath, undefined, 1);
     const directPeak = await peak('job', direct + jobPath, job.pid);
-    const runs = { pub: [] as number[], nginx: [] as number[], lean: [] as number[] };
+    const runs = { pub: [] as number[], nginx: [] as number[], undici: [] as number[] };
     for (let round = 0; round < 2; round++) {
       runs.nginx.push(await peak('nginx', viaNginx + jobPath, nginx.workerPid));
       runs.pub.push(await peak('pub', viaPub + pubPath, pub.pid));
-      runs.lean.push(await peak('pub-lean', viaLean + pubPath, lean.pid));
+      runs.undici.push(await peak('pub-undici', viaUndici + pubPath, undici.pid));
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
     const pubPeak = mean(runs.pub);
@@ -249,8 +249,8 @@ async function orchestrate(): Promise<void> {
     console.log(`pub peak: ${Math.round(pubPeak)} req/s (runs: ${runs.pub.map(Math.round).join(', ')})`);
     console.log(`pub/direct throughput ratio: ${(pubPeak / directPeak).toFixed(2)}`);
     console.log(`pub/nginx throughput ratio: ${(pubPeak / nginxPeak).toFixed(2)}  (target >= 0.7)`);
-    const leanPeak = mean(runs.lean);
-    console.log(`pub (lean client) peak: ${Math.round(leanPeak)} req/s (runs: ${runs.lean.map(Math.round).join(', ')}); pub (lean client)/nginx throughput ratio: ${(leanPeak / nginxPeak).toFixed(2)}`);
+    const undiciPeak = mean(runs.undici);
+    console.log(`pub (undici client) peak: ${Math.round(undiciPeak)} req/s (runs: ${runs.undici.map(Math.round).join(', ')}); pub (undici client)/nginx throughput ratio: ${(undiciPeak / nginxPeak).toFixed(2)}`);
 
     // Latency: the three paths take turns in half-second slices, so load from elsewhere hits them alike.
     const rate = Math.max(100, Math.round(directPeak / 5));
@@ -259,7 +259,7 @@ async function orchestrate(): Promise<void> {
       { name: 'job', pool: new Pool(direct, { connections: 64 }), path: jobPath, pid: job.pid, latencies: [] as number[] },
       { name: 'pub', pool: new Pool(viaPub, { connections: 64 }), path: pubPath, pid: pub.pid, latencies: [] as number[] },
       { name: 'nginx', pool: new Pool(viaNginx, { connections: 64 }), path: jobPath, pid: nginx.workerPid, latencies: [] as number[] },
-      { name: 'pub-lean', pool: new Pool(viaLean, { connections: 64 }), path: pubPath, pid: lean.pid, latencies: [] as number[] },
+      { name: 'pub-undici', pool: new Pool(viaUndici, { connections: 64 }), path: pubPath, pid: undici.pid, latencies: [] as number[] },
     ];
     for (const p of paths) await fixedRate(p.pool, p.path, rate, 300, []);
     for (let slice = 0; slice < seconds * 2; slice++) {
@@ -271,17 +271,17 @@ async function orchestrate(): Promise<void> {
       }
     }
     await Promise.all(paths.map((p) => p.pool.close()));
-    const [directLatency, pubLatency, nginxLatency, leanLatency] = paths.map((p) => p.latencies.sort((x, y) => x - y)) as [number[], number[], number[], number[]];
+    const [directLatency, pubLatency, nginxLatency, undiciLatency] = paths.map((p) => p.latencies.sort((x, y) => x - y)) as [number[], number[], number[], number[]];
     const ms = (v: number) => v.toFixed(3);
     const describe = (name: string, l: number[]) => `${name} p50 ${ms(percentile(l, 50))} ms p99 ${ms(percentile(l, 99))} ms (${l.length} calls)`;
     console.log(`fixed rate ${rate} req/s: ${describe('direct', directLatency)}; ${describe('pub', pubLatency)}; ${describe('nginx', nginxLatency)}`);
     const added = (l: number[], p: number) => percentile(l, p) - percentile(directLatency, p);
     console.log(`nginx added latency p50: ${ms(added(nginxLatency, 50))} ms p99: ${ms(added(nginxLatency, 99))} ms`);
     console.log(`pub added latency p50: ${ms(added(pubLatency, 50))} ms p99: ${ms(added(pubLatency, 99))} ms  (targets <= 0.3 and <= 2)`);
-    console.log(`pub (lean client) added latency p50: ${ms(added(leanLatency, 50))} ms p99: ${ms(added(leanLatency, 99))} ms`);
+    console.log(`pub (undici client) added latency p50: ${ms(added(undiciLatency, 50))} ms p99: ${ms(added(undiciLatency, 99))} ms`);
     const us = (name: string) => cpuPerRequestUs(name).toFixed(0);
-    console.log(`cpu per request at peak: pub ${us('pub')} us, pub (lean client) ${us('pub-lean')} us, nginx ${us('nginx')} us, job ${us('job')} us; ` +
-      `at fixed rate: pub ${us('pub at fixed rate')} us, pub (lean client) ${us('pub-lean at fixed rate')} us, nginx ${us('nginx at fixed rate')} us, job ${us('job at fixed rate')} us`);
+    console.log(`cpu per request at peak: pub ${us('pub')} us, pub (undici client) ${us('pub-undici')} us, nginx ${us('nginx')} us, job ${us('job')} us; ` +
+      `at fixed rate: pub ${us('pub at fixed rate')} us, pub (undici client) ${us('pub-undici at fixed rate')} us, nginx ${us('nginx at fixed rate')} us, job ${us('job at fixed rate')} us`);
     console.log(`nginx/pub cpu-per-request ratio at peak: ${(cpuPerRequestUs('nginx') / cpuPerRequestUs('pub')).toFixed(2)} (less sensitive to other load on the machine)`);
     nginx.stop();
   } finally {

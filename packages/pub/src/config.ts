@@ -17,7 +17,7 @@ export interface PubConfig {
   lifecycleTimeoutMs: number;
   /** Request bodies with a Content-Length up to this many bytes are read whole before forwarding; larger or chunked ones stream. 0 streams all. */
   bufferBodyUpTo: number;
-  /** HTTP client towards jobs: `undici`, or `lean` (PUB's own HTTP/1.1 client, about half the CPU per call). */
+  /** HTTP client towards jobs: `lean` (PUB's own HTTP/1.1 client, cheaper per call; http only) or `undici`. */
   upstreamClient: 'undici' | 'lean';
   /** Maximum open keep-alive connections per job instance. */
   upstreamConnections: number;
@@ -45,7 +45,7 @@ export const pubDefaults: PubConfig = {
   missRefreshMinIntervalMs: 250,
   lifecycleTimeoutMs: 5_000,
   upstreamConnections: 128,
-  upstreamClient: 'undici',
+  upstreamClient: 'lean',
   bufferBodyUpTo: 65_536,
   connectTimeoutMs: 10_000,
   forwardToProtocol: 'http',
@@ -85,7 +85,7 @@ export function resolvePubConfig(env: Env = {}, overrides: Partial<PubConfig> = 
   }
   const client = env['PUB_UPSTREAM_CLIENT'] ?? pubDefaults.upstreamClient;
   if (client !== 'undici' && client !== 'lean') {
-    throw new RacetrackError('BAD_REQUEST', `PUB_UPSTREAM_CLIENT must be "undici" or "lean", got "${client}"`);
+    throw new RacetrackError('BAD_REQUEST', `PUB_UPSTREAM_CLIENT must be "lean" or "undici", got "${client}"`);
   }
   const fromEnv: PubConfig = {
     lifecycleUrl: env['LIFECYCLE_URL'] || pubDefaults.lifecycleUrl,

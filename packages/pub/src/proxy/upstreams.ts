@@ -13,7 +13,7 @@ export interface UpstreamPool {
 }
 
 export interface UpstreamOptions {
-  /** `undici` (default) or `lean` (our HTTP/1.1 client; plain http only). */
+  /** `lean` (our HTTP/1.1 client; plain http only) or `undici`. */
   client: 'undici' | 'lean';
   protocol: 'http' | 'https';
   connections: number;
