@@ -39,6 +39,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const deployments = deploymentRepository(options.database.db);
   const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000, ...options.backoff });
   const respawning = new Set<string>();
+  const warming = new Set<string>();
   const intervalMs = options.intervalMs ?? 1000;
   const ownedTargets = new Set(options.ownedTargets ?? ['local']);
   let timer: NodeJS.Timeout | undefined;
@@ -48,7 +49,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const reconcile = (): Promise<void> => {
     // Passes never overlap; a failed pass doesn't block the next one.
     const pass = current.then(() => reconcileOnce({
-      jobs, drivers: options.drivers, backoff, logger, respawning, ownedTargets,
+      jobs, drivers: options.drivers, backoff, logger, respawning, warming, ownedTargets,
       ...(options.respawn ? { respawn: options.respawn } : {}),
     }));
     current = pass.catch(() => undefined);

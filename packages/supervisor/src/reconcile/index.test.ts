@@ -50,7 +50,8 @@ test('instances unknown to the registry are removed; dead replicas of registered
   while (Date.now() < deadline) {
     await supervisor.reconcile();
     instances = await driver.list();
-    if (instances.every((i) => i.jobName === 'kept' && i.state === 'running') && instances.length === 1) break;
+    const settled = (await jobs.findById(row.id))?.status === 'running';
+    if (settled && instances.every((i) => i.jobName === 'kept' && i.state === 'running') && instances.length === 1) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   assert.deepEqual(instances.map((i) => [i.jobName, i.state]), [['kept', 'running']]);

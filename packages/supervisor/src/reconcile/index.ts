@@ -13,6 +13,8 @@ export interface ReconcileDeps {
   respawn?: (row: JobRow) => Promise<void>;
   /** Job ids being respawned now (skipped until that finishes). */
   respawning: Set<string>;
+  /** Restarted replicas (job id#replica) not yet answering /ready, kept out of the addresses PUB uses. */
+  warming: Set<string>;
   /** Targets whose instances belong to this installation alone, so orphans there are removed; elsewhere they are only logged. */
   ownedTargets: ReadonlySet<string>;
 }
@@ -105,6 +107,11 @@ async function restartDead(deps: ReconcileDeps, row: JobRow, instances: JobInsta
     const key = `${row.id}#${replica}`;
     const instance = instances.find((i) => i.replica === replica);
     if (instance?.state === 'running') {
+      if (deps.warming.has(key) && !(await answersReady(instance.address))) {
+        problems.push(`replica ${replica} restarted; waiting for it to be ready`);
+        continue;
+      }
+      deps.warming.delete(key);
       deps.backoff.up(key, now);
       up.push(instance);
       continue;
@@ -113,15 +120,15 @@ async function restartDead(deps: ReconcileDeps, row: JobRow, instances: JobInsta
     if (deps.backoff.due(key, now)) {
       const attempt = deps.backoff.attempted(key, now);
       try {
-        const restarted = await driver.restart(row.name, row.version, replica);
+        await driver.restart(row.name, row.version, replica);
         restarts += 1;
+        deps.warming.add(key);
         deps.logger.warn({ job: row.name, version: row.version, replica, attempt, reason: why }, 'restarted a job replica');
-        if (restarted.state === 'running') up.push(restarted);
       } catch (error) {
         deps.logger.error({ job: row.name, version: row.version, replica, err: describeError(error) }, 'cannot restart a job replica');
       }
     }
-    if (!up.some((i) => i.replica === replica)) problems.push(`${why}; restarting with backoff (attempt ${deps.backoff.attempts(key)})`);
+    problems.push(`${why}; restarting with backoff (attempt ${deps.backoff.attempts(key)})`);
   }
   const addresses = up.sort((a, b) => a.replica - b.replica).map((i) => i.address);
   await observe(deps, row, {
@@ -130,6 +137,17 @@ async function restartDead(deps: ReconcileDeps, row: JobRow, instances: JobInsta
     addresses,
     restarts,
   });
+}
+
+/** True when the instance answers /ready with 200 (a restarted process is routed to only then). */
+async function answersReady(address: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${address}/ready`, { signal: AbortSignal.timeout(1000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 type Observed = { status: string; error: string | null; addresses?: string[]; restarts?: number };
