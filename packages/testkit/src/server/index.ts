@@ -1,4 +1,4 @@
-/** @module Starts the all-in-one server as a subprocess (so a test can SIGKILL it) on a free port with a temp data dir. */
+/** @module Starts the all-in-one server (`racetrack server`) as a subprocess, so a test can SIGKILL it, on a free port with a temp data dir. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -8,7 +8,8 @@ import { runCli, type CliOptions, type CliResult } from '../cli/index.ts';
 import { repoRoot } from '../paths.ts';
 import { waitFor } from '../poll/index.ts';
 import { killLeftoverJobs } from './leftovers.ts';
-const serverMain = join(repoRoot, 'packages/server/src/main.ts');
+// Started the way a user starts it: `racetrack server`.
+const cliBin = join(repoRoot, 'packages/cli/src/bin.ts');
 
 export interface TestServerOptions {
   /** Extra environment for the server process. */
@@ -69,7 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let output = '';
 
   const launch = async (): Promise<void> => {
-    const started = spawn(process.execPath, [serverMain, '--port', String(port), '--data-dir', dataDir], {
+    const started = spawn(process.execPath, [cliBin, 'server', '--port', String(port), '--data-dir', dataDir], {
       cwd: repoRoot,
       env: {
         PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? workDir,
