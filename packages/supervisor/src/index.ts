@@ -21,6 +21,8 @@ export interface SupervisorOptions {
   backoff?: Partial<BackoffOptions>;
   /** Targets whose orphaned instances are removed (default: `local`, which is private to one data dir). */
   ownedTargets?: readonly string[];
+  /** Jobs a deployment in progress owns right now (lifecycle's isDeploying): left alone until it ends. */
+  skip?: (row: JobRow) => boolean;
   logger?: Logger;
 }
 
@@ -51,6 +53,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const pass = current.then(() => reconcileOnce({
       jobs, drivers: options.drivers, backoff, logger, respawning, warming, ownedTargets,
       ...(options.respawn ? { respawn: options.respawn } : {}),
+      ...(options.skip ? { skip: options.skip } : {}),
     }));
     current = pass.catch(() => undefined);
     return pass;

@@ -41,7 +41,7 @@ export interface DriverHarness {
   timeoutMs?: number;
 }
 
-export type SuiteCase = 'deploy' | 'replicas' | 'crash-restart' | 'logs' | 'remove' | 'redeploy';
+export type SuiteCase = 'deploy' | 'replicas' | 'crash-restart' | 'logs' | 'remove' | 'redeploy' | 'keep-previous';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
@@ -164,6 +164,24 @@ export function driverSuite(harness: DriverHarness): void {
       const listed = (await driver.list()).filter((i) => i.jobName === spec.jobName);
       assert.equal(listed.length, 1);
       assert.notEqual(listed[0]?.id, instances[0]?.id);
+    });
+
+    it('keeps the previous instances serving until retirePrevious (zero-downtime redeploy)', { skip: harness.skip?.['keep-previous'] }, async (t) => {
+      const { driver, spec, instances } = await deployTestJob();
+      if (!driver.retirePrevious) {
+        t.skip('this driver replaces instances at once (no retirePrevious)');
+        return;
+      }
+      const old = instances[0] as JobInstance;
+      const again = await driver.deploy({ ...spec, deploymentTimestamp: spec.deploymentTimestamp + 1 }, { keepPrevious: true });
+      await waitLive(again[0] as JobInstance, spec.deploymentTimestamp + 1);
+      assert.equal((await getJson(`${urlOf(old)}/live`))['deployment_timestamp'], spec.deploymentTimestamp);
+      const listed = (await driver.list()).filter((i) => i.jobName === spec.jobName);
+      assert.deepEqual(listed.map((i) => i.id), [again[0]?.id]);
+      await driver.retirePrevious(spec.jobName, spec.version);
+      await assert.rejects(fetch(`${urlOf(old)}/live`, { signal: AbortSignal.timeout(2000) }));
+      assert.equal((await getJson(`${urlOf(again[0] as JobInstance)}/live`))['deployment_timestamp'], spec.deploymentTimestamp + 1);
+      await driver.retirePrevious(spec.jobName, spec.version);
     });
   });
 }

@@ -39,11 +39,25 @@ export interface JobInstance {
   exitCode?: number | null;
 }
 
+/** How `deploy` treats the instances already running for the same name+version. */
+export interface DeployOptions {
+  /**
+   * Keep the previous instances serving until `retirePrevious` is called (zero-downtime redeploy).
+   * Drivers without `retirePrevious` ignore it and replace at once.
+   */
+  keepPrevious?: boolean;
+}
+
 /** An infrastructure target. Drivers are siblings implementing this, chosen at the composition root. */
 export interface InfraDriver {
   readonly name: string;
   /** Starts `spec.replicas` instances (replacing any of the same name+version) and returns them. Does not wait for readiness. */
-  deploy(spec: JobInstanceSpec): Promise<JobInstance[]>;
+  deploy(spec: JobInstanceSpec, options?: DeployOptions): Promise<JobInstance[]>;
+  /**
+   * Stops the instances a `deploy(spec, { keepPrevious: true })` left running (they are no longer in `list()`);
+   * idempotent. Optional: a driver without it replaces instances at once.
+   */
+  retirePrevious?(jobName: string, version: string): Promise<void>;
   /** Stops and removes every instance of the job version; idempotent. */
   remove(jobName: string, version: string): Promise<void>;
   /** Actual state of all instances this driver manages (for the supervisor and listing). */

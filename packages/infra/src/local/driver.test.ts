@@ -43,7 +43,7 @@ describe('local driver', () => {
 
   after(async () => {
     // Whatever a failed test left running is stopped here.
-    for (const dir of [dataDir(), path.join(root, 'group'), path.join(root, 'killed-server')]) {
+    for (const dir of [dataDir(), path.join(root, 'group'), path.join(root, 'killed-server'), path.join(root, 'set-aside')]) {
       const driver = createLocalDriver({ dataDir: dir, stopGraceMs: 1000 });
       for (const instance of await driver.list()) await driver.remove(instance.jobName, instance.version);
     }
@@ -134,6 +134,19 @@ describe('local driver', () => {
     const logFile = versionPaths(dataDir(), 'survivor', '1.0.0').replicaLog(0);
     assert.match(await readFile(`${logFile}.1`, 'utf8'), /test job listening/);
     await driver.remove('survivor', '1.0.0');
+  });
+
+  it('stops instances a dead server set aside and never retired', async () => {
+    const dir = path.join(root, 'set-aside');
+    const first = createLocalDriver({ dataDir: dir, stopGraceMs: 2000 });
+    const [old] = await first.deploy({ ...spec(), replicas: 1 });
+    await first.deploy({ ...spec(), replicas: 1, deploymentTimestamp: 43 }, { keepPrevious: true });
+    // A new driver (the server restarted before retiring) stops the set-aside process on its first look.
+    const second = createLocalDriver({ dataDir: dir, stopGraceMs: 2000 });
+    assert.equal((await second.list()).length, 1);
+    await waitFor('the set-aside process to be gone', () => !isAlive(Number(old?.id)));
+    await second.close();
+    await second.remove('survivor', '1.0.0');
   });
 
   it('refuses an image artefact with a message naming the fix', async () => {

@@ -1,12 +1,13 @@
 /** @module The `local` infrastructure driver: each job instance is a detached child process on a loopback port. */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { RacetrackError } from '@racetrack/core';
-import type { InfraDriver, JobInstance, JobInstanceSpec } from '../core/driver.ts';
+import type { DeployOptions, InfraDriver, JobInstance, JobInstanceSpec } from '../core/driver.ts';
 import { readVersionLogs, followVersionLogs, rotateLog } from './logs.ts';
 import { findFreePorts, isPortFree, isSameProcessAlive, spawnDetached, stopProcessGroup } from './process.ts';
 import {
   listVersions,
   readJson,
+  readRetiring,
   readVersion,
   removeReplicaStates,
   removeVersion,
@@ -40,22 +41,30 @@ export class LocalDriver implements InfraDriver {
   readonly #stopping = new Set<number>();
   /** Stops of replaced instances still in progress. */
   readonly #retiring = new Set<Promise<void>>();
+  /** Pids this driver set aside in a zero-downtime redeploy (others on disk were left by a server that died). */
+  readonly #setAsideHere = new Set<number>();
 
   constructor(options: LocalDriverOptions) {
     this.#options = options;
   }
 
-  async deploy(spec: JobInstanceSpec): Promise<JobInstance[]> {
+  async deploy(spec: JobInstanceSpec, options: DeployOptions = {}): Promise<JobInstance[]> {
     if (spec.artefact.kind !== 'process') {
       throw new RacetrackError('INFRASTRUCTURE_UNKNOWN', `the local infrastructure runs prepared directories, not images (${spec.artefact.image}); deploy to docker instead`);
     }
     if (!Number.isInteger(spec.replicas) || spec.replicas < 1) throw new RacetrackError('MANIFEST_INVALID', `replicas must be a whole number >= 1, got ${spec.replicas}`);
     const paths = this.#paths(spec.jobName, spec.version);
     const previous = (await readVersion(paths))?.replicas ?? [];
-    await removeReplicaStates(paths);
-    // The old instances get SIGTERM now but finish shutting down while the new ones start: a redeploy is
-    // not held up by the old job draining its connections. close() waits for them.
-    this.#retire(previous);
+    if (options.keepPrevious) {
+      // Zero-downtime redeploy: the old instances keep serving, out of list(), until retirePrevious().
+      await this.#setAside(paths, previous);
+    } else {
+      await removeReplicaStates(paths);
+      // The old instances get SIGTERM now but finish shutting down while the new ones start: a redeploy is
+      // not held up by the old job draining its connections. close() waits for them.
+      this.#retire(previous);
+      await this.#retireForeign(paths, true);
+    }
     await mkdir(paths.dir, { recursive: true });
     await writeJson(paths.spec, spec);
     const ports = await findFreePorts(this.#options.host, spec.replicas);
@@ -77,10 +86,23 @@ export class LocalDriver implements InfraDriver {
     await removeVersion(paths);
   }
 
+  async retirePrevious(jobName: string, version: string): Promise<void> {
+    const paths = this.#paths(jobName, version);
+    const retiring = await readRetiring(paths);
+    for (const state of retiring) this.#stopping.add(state.pid);
+    await Promise.all(retiring.map(async (state) => {
+      await stopProcessGroup(state, this.#options.stopGraceMs);
+      await rm(paths.retiringState(state.pid), { force: true });
+      this.#setAsideHere.delete(state.pid);
+    }));
+  }
+
   async list(): Promise<JobInstance[]> {
     const instances: JobInstance[] = [];
     for (const { jobName, version } of await listVersions(this.#options.dataDir)) {
-      const saved = await readVersion(this.#paths(jobName, version));
+      const paths = this.#paths(jobName, version);
+      await this.#retireForeign(paths);
+      const saved = await readVersion(paths);
       if (!saved) continue;
       for (const state of saved.replicas) instances.push(this.#instance(saved.spec, state));
     }
@@ -164,9 +186,28 @@ export class LocalDriver implements InfraDriver {
     }
   }
 
+  /** Moves the running instances' state aside so new instances can take their replica numbers. */
+  async #setAside(paths: VersionPaths, replicas: ReplicaState[]): Promise<void> {
+    for (const state of replicas) {
+      this.#setAsideHere.add(state.pid);
+      await writeJson(paths.retiringState(state.pid), state);
+    }
+    await removeReplicaStates(paths);
+  }
+
+  /** Instances set aside by a server that died before retiring them would run forever: stop them (`all`: ours too). */
+  async #retireForeign(paths: VersionPaths, all = false): Promise<void> {
+    const foreign = (await readRetiring(paths)).filter((state) => all || !this.#setAsideHere.has(state.pid));
+    for (const state of foreign) {
+      this.#setAsideHere.delete(state.pid);
+      this.#retire([state]);
+      await rm(paths.retiringState(state.pid), { force: true });
+    }
+  }
+
   async #stopAll(paths: VersionPaths): Promise<void> {
     const saved = await readVersion(paths);
-    const replicas = saved?.replicas ?? [];
+    const replicas = [...(saved?.replicas ?? []), ...(await readRetiring(paths))];
     // Exits we cause are not crashes, and recording them would race with deleting the folder.
     for (const state of replicas) this.#stopping.add(state.pid);
     await Promise.all(replicas.map((state) => stopProcessGroup(state, this.#options.stopGraceMs)));

@@ -24,6 +24,8 @@ export interface VersionPaths {
   spec: string;
   replicaState: (replica: number) => string;
   replicaLog: (replica: number) => string;
+  /** State of an instance set aside by a zero-downtime redeploy, until it is retired. */
+  retiringState: (pid: number) => string;
 }
 
 /** Paths of `jobName`/`version` under `dataDir`; names are URI-encoded so no name can leave the folder. */
@@ -34,6 +36,7 @@ export function versionPaths(dataDir: string, jobName: string, version: string):
     spec: path.join(dir, 'spec.json'),
     replicaState: (replica) => path.join(dir, `replica-${replica}.json`),
     replicaLog: (replica) => path.join(dir, `replica-${replica}.log`),
+    retiringState: (pid) => path.join(dir, `retiring-${pid}.json`),
   };
 }
 
@@ -88,6 +91,17 @@ export async function removeReplicaStates(paths: VersionPaths): Promise<void> {
   for (const name of await readdir(paths.dir).catch(() => [] as string[])) {
     if (/^replica-\d+\.json$/.test(name)) await rm(path.join(paths.dir, name), { force: true });
   }
+}
+
+/** Instances set aside by a zero-downtime redeploy and not retired yet. */
+export async function readRetiring(paths: VersionPaths): Promise<ReplicaState[]> {
+  const found: ReplicaState[] = [];
+  for (const name of await readdir(paths.dir).catch(() => [] as string[])) {
+    if (!/^retiring-\d+\.json$/.test(name)) continue;
+    const state = await readJson<ReplicaState>(path.join(paths.dir, name));
+    if (state) found.push(state);
+  }
+  return found;
 }
 
 /** Deletes everything of a version, and the job's folder once it has no versions left. */

@@ -22,6 +22,11 @@ export interface LifecycleConfig {
   gitVersion: string;
   /** Lines of job output quoted in a failed deployment's error. */
   errorLogLines: number;
+  /**
+   * How long the old instances of a redeployed version keep serving after the new ones took their place
+   * in the registry: PUB (refreshing every second by default) must see the new addresses first.
+   */
+  retireDelayMs: number;
 }
 
 export const lifecycleDefaults: LifecycleConfig = {
@@ -36,6 +41,7 @@ export const lifecycleDefaults: LifecycleConfig = {
   racetrackVersion: '0.1.0',
   gitVersion: 'unknown',
   errorLogLines: 20,
+  retireDelayMs: 3000,
 };
 
 /** Lifecycle config from env (EXTERNAL_PUB_URL, RACETRACK_JOB_ALIVE_TIMEOUT seconds, ...) and explicit overrides. */
@@ -52,6 +58,7 @@ export function resolveLifecycleConfig(env: Record<string, string | undefined>, 
   if (ready) fromEnv.jobReadyTimeoutMs = ready;
   if (env['RACETRACK_ALLOW_JOB_OVERWRITE']) fromEnv.allowJobOverwrite = env['RACETRACK_ALLOW_JOB_OVERWRITE'] === 'true';
   if (env['GIT_VERSION']) fromEnv.gitVersion = env['GIT_VERSION'];
+  if (env['RACETRACK_RETIRE_DELAY_MS'] && Number(env['RACETRACK_RETIRE_DELAY_MS']) >= 0) fromEnv.retireDelayMs = Number(env['RACETRACK_RETIRE_DELAY_MS']);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...lifecycleDefaults, ...fromEnv, ...defined };
 }

@@ -1,5 +1,5 @@
 /** @module Starts a registered job version's instances through its driver and waits until they serve. */
-import { RacetrackError } from '@racetrack/core';
+import { RacetrackError, describeError } from '@racetrack/core';
 import type { JobRow } from '@racetrack/db';
 import type { InfraDriver, JobArtefact } from '@racetrack/infra';
 import { buildRuntimeEnv } from '../jobs/runtime-env.ts';
@@ -20,6 +20,11 @@ export interface ProvisionOptions {
   onPhase?: (phase: string) => void;
   /** Target to start on, when it differs from the row's (move). */
   target?: string;
+  /**
+   * Zero-downtime redeploy: the running instances keep serving until the new ones answer /ready and their
+   * addresses are in the registry; they stop `retireDelayMs` later, once PUB has picked up the new ones.
+   */
+  replaceRunning?: boolean;
 }
 
 /** Starts `row.replicas` instances with a fresh deployment timestamp, waits for /live and /ready, marks the job running. */
@@ -27,6 +32,10 @@ export async function provisionJob(ctx: LifecycleContext, row: JobRow, options: 
   if (!row.artefact) throw new RacetrackError('INTERNAL', `job ${row.name} ${row.version} has no build artefact to start`);
   const target = options.target ?? row.infrastructureTarget;
   const driver = driverFor(ctx, target);
+  const key = `${row.name}@${row.version}`;
+  const keepPrevious = options.replaceRunning === true && driver.retirePrevious !== undefined;
+  // The instances an earlier redeploy replaced are gone before this one sets the current ones aside.
+  if (keepPrevious) await ctx.retiring.get(key);
   const deploymentTimestamp = Math.floor(Date.now() / 1000);
   await ctx.jobs.update(row.id, { deploymentTimestamp });
   const env = buildRuntimeEnv({
@@ -51,23 +60,43 @@ export async function provisionJob(ctx: LifecycleContext, row: JobRow, options: 
     env,
     deploymentTimestamp,
     ...(resources ? { resources } : {}),
-  });
+  }, keepPrevious ? { keepPrevious: true } : {});
   const addresses = [...instances].sort((a, b) => a.replica - b.replica).map((i) => i.address);
-  await waitUntilReady({
-    driver,
-    jobName: row.name,
-    version: row.version,
-    addresses,
-    deploymentTimestamp,
-    aliveTimeoutMs: ctx.config.jobAliveTimeoutMs,
-    readyTimeoutMs: ctx.config.jobReadyTimeoutMs,
-    onAlive: () => options.onPhase?.('initializing Job entrypoint'),
-  });
+  try {
+    await waitUntilReady({
+      driver,
+      jobName: row.name,
+      version: row.version,
+      addresses,
+      deploymentTimestamp,
+      aliveTimeoutMs: ctx.config.jobAliveTimeoutMs,
+      readyTimeoutMs: ctx.config.jobReadyTimeoutMs,
+      onAlive: () => options.onPhase?.('initializing Job entrypoint'),
+    });
+  } catch (error) {
+    // The job goes to error with the new instances (as a plain redeploy would); the old ones stop now.
+    if (keepPrevious) await retire(ctx, driver, row.name, row.version, 0);
+    throw error;
+  }
   const updated = await ctx.jobs.update(row.id, {
     status: 'running', error: null, addresses, everRunning: true, infrastructureTarget: target,
   });
+  if (keepPrevious) retire(ctx, driver, row.name, row.version, ctx.config.retireDelayMs);
   if (!updated) throw new RacetrackError('JOB_NOT_FOUND', `job ${row.name} ${row.version} was deleted while it was starting`);
   return updated;
+}
+
+/** Stops the replaced instances of name@version after `delayMs`; tracked in ctx.retiring, never rejects. */
+function retire(ctx: LifecycleContext, driver: InfraDriver, name: string, version: string, delayMs: number): Promise<void> {
+  const key = `${name}@${version}`;
+  const retirement: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
+    .then(() => driver.retirePrevious?.(name, version))
+    .catch((error: unknown) => ctx.logger.warn({ job: name, version, err: describeError(error) }, 'could not stop replaced job instances'))
+    .finally(() => {
+      if (ctx.retiring.get(key) === retirement) ctx.retiring.delete(key);
+    });
+  ctx.retiring.set(key, retirement);
+  return retirement;
 }
 
 /** Last lines of a job's output, for error messages; never throws. */

@@ -66,15 +66,17 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
     });
     setPhase('creating cluster resources');
     const secrets = d.payload.secret_vars?.runtime_env;
+    const existing = await ctx.jobs.find(manifest.name, manifest.version);
+    // A running version keeps serving (status and addresses untouched) until its replacement is ready.
+    const replaceRunning = existing?.status === 'running' && existing.infrastructureTarget === d.target && existing.addresses.length > 0;
     const fields = {
-      status: 'starting', desiredState: 'running', jobTypeVersion: built.jobTypeVersion, infrastructureTarget: d.target,
+      status: replaceRunning ? 'running' : 'starting', desiredState: 'running', jobTypeVersion: built.jobTypeVersion, infrastructureTarget: d.target,
       manifest: manifest as unknown as Record<string, unknown>, manifestYaml: d.manifestYaml, replicas: manifest.replicas,
       artefact: built.artefact as unknown as Record<string, unknown>, imageTag: built.contentHash ?? null,
       gitVersion: built.gitVersion ?? null, runtimeEnv: manifest.runtime_env ?? {},
       secretRuntimeEnv: secrets && Object.keys(secrets).length > 0 ? ctx.secretBox.seal(secrets) : (d.inheritedSecrets ?? null),
       deploymentId: d.id, deployedBy: d.deployedBy, deployedAt: new Date(), error: null,
     };
-    const existing = await ctx.jobs.find(manifest.name, manifest.version);
     if (existing) {
       row = await ctx.jobs.update(existing.id, fields);
     } else {
@@ -83,7 +85,7 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
       row = created;
     }
     if (!row) throw new Error('the job was deleted while it was being deployed');
-    const running = await provisionJob(ctx, row, { onPhase: setPhase });
+    const running = await provisionJob(ctx, row, { onPhase: setPhase, replaceRunning });
     setPhase('post-deploy hooks');
     await phaseWrites;
     await logs.stop();

@@ -22,7 +22,9 @@ export interface Lifecycle {
   plugin: FastifyPluginAsync;
   /** Adds a line to the build logs of the running deployment of name@version (drivers that build images). */
   appendBuildLog(jobName: string, version: string, line: string): void;
-  /** Waits for deployments still running in this process (up to `timeoutMs`). */
+  /** True while a deployment of name@version runs in this process (the supervisor leaves such a job alone). */
+  isDeploying(jobName: string, version: string): boolean;
+  /** Waits for deployments and retirements of replaced instances still running in this process (up to `timeoutMs`). */
   drain(timeoutMs: number): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     metrics: createLifecycleMetrics(),
     active: new Set(),
     logSinks: new Map(),
+    retiring: new Map(),
   };
   const running = new Set<Promise<void>>();
   const deploy = async (payload: DeployPayload, deployedBy: string | null = null, options: StartOptions = {}) => {
@@ -56,11 +59,13 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     respawn: (row) => respawnJob(context, row),
     appendBuildLog: (jobName, version, line) => context.logSinks.get(`${jobName}@${version}`)?.(line),
     plugin,
+    isDeploying: (jobName, version) => context.active.has(`${jobName}@${version}`),
     async drain(timeoutMs) {
-      if (running.size === 0) return;
+      const pending = [...running, ...context.retiring.values()];
+      if (pending.length === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
-      await Promise.race([Promise.allSettled([...running]).then(() => undefined), timeout]);
+      await Promise.race([Promise.allSettled(pending).then(() => undefined), timeout]);
       clearTimeout(timer);
     },
   };

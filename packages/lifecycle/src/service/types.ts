@@ -59,4 +59,6 @@ export interface LifecycleContext extends LifecycleDeps {
   active: Set<string>;
   /** Build-log sinks of running deployments by name@version, for lines a driver produces (image builds). */
   logSinks: Map<string, (line: string) => void>;
+  /** Pending retirements of replaced instances by name@version (a zero-downtime redeploy's last step). */
+  retiring: Map<string, Promise<void>>;
 }

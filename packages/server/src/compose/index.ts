@@ -101,11 +101,13 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
     await app.listen({ port, host: config.host });
     pub?.start();
     if (has('supervisor') && database && lifecycle) {
+      const service = lifecycle;
       supervisor = createSupervisor({
         database,
         drivers: lifecycle.context.drivers,
         intervalMs: config.supervisorIntervalMs,
         respawn: lifecycle.respawn,
+        skip: (row) => service.isDeploying(row.name, row.version),
         // With lifecycle in this process, nothing else can be deploying: every in-progress deployment was cut off.
         staleDeploymentAgeMs: has('lifecycle') ? 0 : 3_600_000,
         logger: logger.child({ component: 'supervisor' }),

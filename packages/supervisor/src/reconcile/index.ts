@@ -17,6 +17,8 @@ export interface ReconcileDeps {
   warming: Set<string>;
   /** Targets whose instances belong to this installation alone, so orphans there are removed; elsewhere they are only logged. */
   ownedTargets: ReadonlySet<string>;
+  /** Jobs to leave alone this pass (a deployment in progress owns their instances and addresses). */
+  skip?: (row: JobRow) => boolean;
 }
 
 const instanceKey = (target: string, name: string, version: string) => `${target}\u0000${name}\u0000${version}`;
@@ -42,7 +44,7 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<void> {
   deps.backoff.retain(new Set(rows.map((r) => r.id)));
   const now = Date.now();
   for (const row of rows) {
-    if (row.desiredState !== 'running' || row.status === 'starting' || deps.respawning.has(row.id)) continue;
+    if (row.desiredState !== 'running' || row.status === 'starting' || deps.respawning.has(row.id) || deps.skip?.(row)) continue;
     if (!listed.has(row.infrastructureTarget)) {
       if (!deps.drivers.has(row.infrastructureTarget)) {
         await observe(deps, row, { status: 'lost', error: `infrastructure target "${row.infrastructureTarget}" is not available` });

@@ -1,0 +1,56 @@
+/**
+ * @module End to end: a forced redeploy of a running version serves every call meanwhile (new instances
+ * first, then the switch, then the old ones stop).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { JobDto } from '@racetrack/core';
+import { copyJob, deployAndWait, startTestServer, waitFor, type TestServer } from '@racetrack/testkit';
+import { adderDir, callAdder, getJson } from './helpers.ts';
+
+let server: TestServer;
+// A short retire delay keeps the test quick; PUB refreshes every 250 ms here.
+before(async () => { server = await startTestServer({ env: { RACETRACK_RETIRE_DELAY_MS: '1000', PUB_REFRESH_INTERVAL_MS: '250' } }); });
+after(async () => { await server?.stop(); });
+
+const getJob = async () => (await getJson<JobDto>(`${server.lifecycleUrl}/api/v1/job/adder/3.0.0`)).body;
+
+test('a forced redeploy answers every call', async (t) => {
+  const dir = await copyJob(adderDir, join(server.workDir, 'adder-redeploy'), { version: '3.0.0', replicas: 2 });
+  const first = await deployAndWait(server.lifecycleUrl, dir);
+  assert.equal(first.status, 'done', first.error ?? '');
+  await waitFor('PUB to route to the job', async () => (await callAdder(server.pubUrl, '3.0.0', [1])).status === 200, 15_000);
+
+  await t.test('calls made without pause during a redeploy all succeed', async () => {
+    const before = (await getJob()).replica_internal_names;
+    const failures: string[] = [];
+    let calls = 0;
+    let stop = false;
+    const caller = async () => {
+      for (let i = 0; !stop && i < 100_000; i++) {
+        const result = await callAdder(server.pubUrl, '3.0.0', [i, 1]);
+        calls += 1;
+        if (result.status !== 200 || result.body !== i + 1) failures.push(`${result.status} ${JSON.stringify(result.body)}`);
+      }
+    };
+    const callers = [caller(), caller()];
+    try {
+      const redeployed = await deployAndWait(server.lifecycleUrl, dir, { force: true });
+      assert.equal(redeployed.status, 'done', redeployed.error ?? '');
+      const after = (await getJob()).replica_internal_names;
+      assert.notDeepEqual(after, before, 'the redeploy started new instances');
+      // Keep calling until the old instances are gone (the retire delay has passed and they were stopped).
+      await waitFor('the replaced instances to stop', async () => {
+        const answers = await Promise.all(before.map((address) => fetch(`http://${address}/live`).then((r) => r.ok, () => false)));
+        return answers.every((up) => !up);
+      }, 20_000);
+    } finally {
+      stop = true;
+      await Promise.all(callers);
+    }
+    assert.ok(calls > 20, `only ${calls} calls were made`);
+    assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${calls} calls failed`);
+  });
+
+});
