@@ -1,6 +1,6 @@
 /**
  * @module End to end: a forced redeploy of a running version serves every call meanwhile (new instances
- * first, then the switch, then the old ones stop).
+ * first, then the switch, then the old ones stop), and a graceful server restart keeps the job's logs.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ after(async () => { await server?.stop(); });
 
 const getJob = async () => (await getJson<JobDto>(`${server.lifecycleUrl}/api/v1/job/adder/3.0.0`)).body;
 
-test('a forced redeploy answers every call', async (t) => {
+test('a forced redeploy answers every call; a graceful restart keeps the logs', async (t) => {
   const dir = await copyJob(adderDir, join(server.workDir, 'adder-redeploy'), { version: '3.0.0', replicas: 2 });
   const first = await deployAndWait(server.lifecycleUrl, dir);
   assert.equal(first.status, 'done', first.error ?? '');
@@ -53,4 +53,17 @@ test('a forced redeploy answers every call', async (t) => {
     assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${calls} calls failed`);
   });
 
+  await t.test('racetrack logs after a graceful server restart still shows what the job wrote before', async () => {
+    const marker = (await server.cli(['logs', 'adder', '--version', '3.0.0', '--tail', '0'])).stdout;
+    const startLines = (text: string) => text.split('\n').filter((line) => /listening/i.test(line)).length;
+    assert.ok(startLines(marker) > 0, `no start line in the logs:\n${marker}`);
+    await server.kill('SIGTERM');
+    await server.restart();
+    await waitFor('the job to run again', async () => (await getJob()).status === 'running', 30_000);
+    const logs = await waitFor('the restarted job to log its start', async () => {
+      const text = (await server.cli(['logs', 'adder', '--version', '3.0.0', '--tail', '0'])).stdout;
+      return startLines(text) > startLines(marker) ? text : undefined;
+    }, 30_000);
+    assert.ok(logs.includes(marker.split('\n').find((line) => /listening/i.test(line)) ?? '\u0000'), 'the lines from before the restart are still there');
+  });
 });

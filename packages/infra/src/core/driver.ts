@@ -58,8 +58,11 @@ export interface InfraDriver {
    * idempotent. Optional: a driver without it replaces instances at once.
    */
   retirePrevious?(jobName: string, version: string): Promise<void>;
-  /** Stops and removes every instance of the job version; idempotent. */
-  remove(jobName: string, version: string): Promise<void>;
+  /**
+   * Stops and removes every instance of the job version; idempotent. `keepLogs` (a graceful server stop,
+   * the job comes back on the next start) keeps its logs where the driver can; default: logs go too.
+   */
+  remove(jobName: string, version: string, options?: { keepLogs?: boolean }): Promise<void>;
   /** Actual state of all instances this driver manages (for the supervisor and listing). */
   list(): Promise<JobInstance[]>;
   /** Restarts one dead replica with the spec it was deployed with. */

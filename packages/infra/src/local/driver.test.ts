@@ -43,7 +43,7 @@ describe('local driver', () => {
 
   after(async () => {
     // Whatever a failed test left running is stopped here.
-    for (const dir of [dataDir(), path.join(root, 'group'), path.join(root, 'killed-server'), path.join(root, 'set-aside')]) {
+    for (const dir of [dataDir(), path.join(root, 'group'), path.join(root, 'killed-server'), path.join(root, 'set-aside'), path.join(root, 'keep-logs')]) {
       const driver = createLocalDriver({ dataDir: dir, stopGraceMs: 1000 });
       for (const instance of await driver.list()) await driver.remove(instance.jobName, instance.version);
     }
@@ -147,6 +147,19 @@ describe('local driver', () => {
     await waitFor('the set-aside process to be gone', () => !isAlive(Number(old?.id)));
     await second.close();
     await second.remove('survivor', '1.0.0');
+  });
+
+  it('keeps the logs when removing with keepLogs (graceful server stop) and appends after the restart', async () => {
+    const dir = path.join(root, 'keep-logs');
+    const driver = createLocalDriver({ dataDir: dir, stopGraceMs: 2000 });
+    await driver.deploy({ ...spec(), replicas: 1 });
+    await waitFor('the start line', async () => (await driver.readLogs('survivor', '1.0.0', 0)).includes('test job listening'));
+    await driver.remove('survivor', '1.0.0', { keepLogs: true });
+    assert.deepEqual(await driver.list(), []);
+    await driver.deploy({ ...spec(), replicas: 1 });
+    await waitFor('two start lines', async () => (await driver.readLogs('survivor', '1.0.0', 0)).match(/test job listening/g)?.length === 2);
+    await driver.remove('survivor', '1.0.0');
+    assert.equal(await driver.readLogs('survivor', '1.0.0', 0), '');
   });
 
   it('refuses an image artefact with a message naming the fix', async () => {

@@ -80,10 +80,10 @@ export class LocalDriver implements InfraDriver {
     return started.map((state) => this.#instance(spec, state));
   }
 
-  async remove(jobName: string, version: string): Promise<void> {
+  async remove(jobName: string, version: string, options: { keepLogs?: boolean } = {}): Promise<void> {
     const paths = this.#paths(jobName, version);
     await this.#stopAll(paths);
-    await removeVersion(paths);
+    await removeVersion(paths, options);
   }
 
   async retirePrevious(jobName: string, version: string): Promise<void> {

@@ -104,8 +104,17 @@ export async function readRetiring(paths: VersionPaths): Promise<ReplicaState[]>
   return found;
 }
 
-/** Deletes everything of a version, and the job's folder once it has no versions left. */
-export async function removeVersion(paths: VersionPaths): Promise<void> {
+/**
+ * Deletes everything of a version, and the job's folder once it has no versions left. With `keepLogs`
+ * the replica logs stay (a graceful server stop), so the next start appends to them.
+ */
+export async function removeVersion(paths: VersionPaths, options: { keepLogs?: boolean } = {}): Promise<void> {
+  if (options.keepLogs) {
+    for (const name of await readdir(paths.dir).catch(() => [] as string[])) {
+      if (!/^replica-\d+\.log(\.1)?$/.test(name)) await rm(path.join(paths.dir, name), { recursive: true, force: true });
+    }
+    return;
+  }
   await rm(paths.dir, { recursive: true, force: true, maxRetries: 3 });
   const jobDir = path.dirname(paths.dir);
   if ((await readdir(jobDir).catch(() => ['?'])).length === 0) await rm(jobDir, { recursive: true, force: true });

@@ -131,7 +131,8 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
 /** Stops every job process; desired state stays in the database so the next start brings them back. */
 async function stopJobs(lifecycle: Lifecycle): Promise<void> {
   const { jobs, drivers } = lifecycle.context;
-  await Promise.all((await jobs.list()).map((row) => drivers.get(row.infrastructureTarget)?.remove(row.name, row.version)));
+  // Their logs stay: `racetrack logs` after the restart shows what they wrote before it.
+  await Promise.all((await jobs.list()).map((row) => drivers.get(row.infrastructureTarget)?.remove(row.name, row.version, { keepLogs: true })));
 }
 
 function installSignalHandlers(close: () => Promise<void>): void {
