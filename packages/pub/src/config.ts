@@ -13,6 +13,8 @@ export interface PubConfig {
   refreshIntervalMs: number;
   /** Minimum gap between two refreshes triggered by a miss (unknown job or version, job not running). */
   missRefreshMinIntervalMs: number;
+  /** Longest a miss waits for that rate limit before answering from the table it has (404/503). */
+  missWaitMaxMs: number;
   /** Timeout of one lifecycle listing call. */
   lifecycleTimeoutMs: number;
   /** Request bodies with a Content-Length up to this many bytes are read whole before forwarding; larger or chunked ones stream. 0 streams all. */
@@ -43,6 +45,7 @@ export const pubDefaults: PubConfig = {
   requestTimeoutMs: 300_000,
   refreshIntervalMs: 1_000,
   missRefreshMinIntervalMs: 250,
+  missWaitMaxMs: 1_000,
   lifecycleTimeoutMs: 5_000,
   upstreamConnections: 128,
   upstreamClient: 'lean',
@@ -75,7 +78,7 @@ function nonNegativeInt(env: Env, name: string, fallback: number): number {
 /**
  * Reads PUB settings from `env` (e.g. `process.env`), then applies `overrides`.
  * Variables: LIFECYCLE_URL, LIFECYCLE_AUTH_TOKEN, PUB_REQUEST_TIMEOUT_MS, PUB_REFRESH_INTERVAL_MS,
- * PUB_MISS_REFRESH_MIN_INTERVAL_MS, PUB_LIFECYCLE_TIMEOUT_MS, PUB_UPSTREAM_CONNECTIONS, PUB_UPSTREAM_CLIENT, PUB_BUFFER_BODY_UP_TO, PUB_CONNECT_TIMEOUT_MS,
+ * PUB_MISS_REFRESH_MIN_INTERVAL_MS, PUB_MISS_WAIT_MAX_MS, PUB_LIFECYCLE_TIMEOUT_MS, PUB_UPSTREAM_CONNECTIONS, PUB_UPSTREAM_CLIENT, PUB_BUFFER_BODY_UP_TO, PUB_CONNECT_TIMEOUT_MS,
  * FORWARD_TO_PROTOCOL, REQUEST_TRACING_HEADER, CALLER_NAME_HEADER, GIT_VERSION, AUTH_REQUIRED, LOG_LEVEL.
  */
 export function resolvePubConfig(env: Env = {}, overrides: Partial<PubConfig> = {}): PubConfig {
@@ -93,6 +96,7 @@ export function resolvePubConfig(env: Env = {}, overrides: Partial<PubConfig> = 
     requestTimeoutMs: positiveInt(env, 'PUB_REQUEST_TIMEOUT_MS', pubDefaults.requestTimeoutMs),
     refreshIntervalMs: positiveInt(env, 'PUB_REFRESH_INTERVAL_MS', pubDefaults.refreshIntervalMs),
     missRefreshMinIntervalMs: positiveInt(env, 'PUB_MISS_REFRESH_MIN_INTERVAL_MS', pubDefaults.missRefreshMinIntervalMs),
+    missWaitMaxMs: nonNegativeInt(env, 'PUB_MISS_WAIT_MAX_MS', pubDefaults.missWaitMaxMs),
     lifecycleTimeoutMs: positiveInt(env, 'PUB_LIFECYCLE_TIMEOUT_MS', pubDefaults.lifecycleTimeoutMs),
     upstreamConnections: positiveInt(env, 'PUB_UPSTREAM_CONNECTIONS', pubDefaults.upstreamConnections),
     upstreamClient: client,

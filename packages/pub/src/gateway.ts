@@ -79,6 +79,7 @@ export function createPub(config: PubConfig, options: { logger?: Logger } = {}):
     lifecycleToken: config.lifecycleToken,
     intervalMs: config.refreshIntervalMs,
     missRefreshMinIntervalMs: config.missRefreshMinIntervalMs,
+    missWaitMaxMs: config.missWaitMaxMs,
     timeoutMs: config.lifecycleTimeoutMs,
     table,
     logger,
@@ -145,7 +146,8 @@ export function createPub(config: PubConfig, options: { logger?: Logger } = {}):
       return;
     }
     const context: ErrorContext = { requestId, tracingHeader, caller: req.headers[callerNameHeader] as string | undefined };
-    // A miss may only mean the table is a moment old (a job deployed just now): look again, rate-limited.
+    // A miss may only mean the table is a moment old (a job deployed or turned running just now):
+    // wait for a listing fetched after this request arrived (rate-limited), then look again.
     sync
       .refreshOnMiss()
       .then((refreshed) => {

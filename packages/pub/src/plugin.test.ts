@@ -302,6 +302,47 @@ for (const upstreamClient of ['undici', 'lean'] as const) describe(`PUB routing 
     assert.equal(body?.['instance'], 'J');
   });
 
+  test('a call made just after the version turned running is routed, though a refresh in flight still saw it starting', async () => {
+    lifecycle.state.jobs = [jobDto('warming', '1.0.0', 'starting', [job.address])];
+    const base = await start({ refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 1 });
+    await eventually(async () => (await getJson(`${base}/pub/ready`)).status === 200, 'first table');
+    // A miss starts a refresh; lifecycle takes its listing (still `starting`) and answers it late.
+    lifecycle.state.delayMs = 300;
+    const callsBefore = lifecycle.state.calls;
+    const ghost = getJson(`${base}/pub/job/ghost/latest/x`);
+    await eventually(() => lifecycle.state.calls > callsBefore, 'the refresh to reach lifecycle');
+    // The deploy finishes now, while that refresh is in flight; the client calls at once.
+    lifecycle.state.jobs = [jobDto('warming', '1.0.0', 'running', [job.address])];
+    lifecycle.state.delayMs = 0;
+    const exact = getJson(`${base}/pub/job/warming/1.0.0/x`);
+    const latest = getJson(`${base}/pub/job/warming/latest/x`);
+    assert.equal((await exact).status, 200);
+    assert.equal((await latest).status, 200);
+    assert.equal((await ghost).status, 404);
+  });
+
+  test('a call made just after the version turned running is routed within the miss rate limit', async () => {
+    lifecycle.state.jobs = [jobDto('rising', '1.0.0', 'starting', [job.address])];
+    const base = await start({ refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 400 });
+    await eventually(async () => (await getJson(`${base}/pub/ready`)).status === 200, 'first table');
+    lifecycle.state.jobs = [jobDto('rising', '1.0.0', 'running', [job.address])];
+    const callsBefore = lifecycle.state.calls;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => getJson(`${base}/pub/job/rising/1.0.0/x`)));
+    assert.deepEqual(answers.map((a) => a.status), Array.from({ length: 20 }, () => 200));
+    assert.equal(lifecycle.state.calls - callsBefore, 1, 'the waiting calls share one refresh');
+    for (let i = 0; i < 10; i++) assert.equal((await getJson(`${base}/pub/job/rising/1.0.0/x`)).status, 200);
+    assert.equal(lifecycle.state.calls - callsBefore, 1, 'routed calls do not call lifecycle');
+  });
+
+  test('a version that stays starting is 503 after one fresh look', async () => {
+    lifecycle.state.jobs = [jobDto('stuck', '1.0.0', 'starting', [])];
+    const base = await start({ refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 1 });
+    await eventually(async () => (await getJson(`${base}/pub/ready`)).status === 200, 'first table');
+    const { status, body } = await getJson(`${base}/pub/job/stuck/1.0.0/x`);
+    assert.equal(status, 503);
+    assert.equal(body?.['jobStatus'], 'starting');
+  });
+
   test('a flood of misses costs lifecycle at most one call per rate-limit interval', async () => {
     lifecycle.state.jobs = [jobDto('known', '1.0.0', 'running', [job.address])];
     const base = await start({ refreshIntervalMs: 60_000, missRefreshMinIntervalMs: 60_000 });

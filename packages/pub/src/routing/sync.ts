@@ -8,6 +8,8 @@ export interface RegistrySyncOptions {
   lifecycleToken: string;
   intervalMs: number;
   missRefreshMinIntervalMs: number;
+  /** Longest a miss waits for the rate limit to allow a refresh; beyond it the miss answers from the current table. */
+  missWaitMaxMs: number;
   timeoutMs: number;
   table: RoutingTable;
   logger: Logger;
@@ -19,8 +21,10 @@ export interface RegistrySyncOptions {
 
 /**
  * Pulls `GET {lifecycleUrl}/api/v1/job` every `intervalMs` (never two at once) and on demand when a
- * request misses. Misses share the refresh in flight, and start a new one at most once per
- * `missRefreshMinIntervalMs`, so a flood of 404s costs lifecycle a handful of calls per second.
+ * request misses. A miss waits for a listing fetched *after* it happened (a refresh in flight that
+ * started earlier may carry the state from before a deploy finished); misses share one such refresh,
+ * and a new one starts at most once per `missRefreshMinIntervalMs`, so a flood of 404s costs
+ * lifecycle a handful of calls per second.
  */
 export class RegistrySync {
   readonly #options: RegistrySyncOptions;
@@ -29,6 +33,8 @@ export class RegistrySync {
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   #etag: string | undefined;
+  /** Shared wake-up of misses waiting for the rate limit to allow the next refresh. */
+  #rateLimitWait: { promise: Promise<void>; wake: () => void; timer: NodeJS.Timeout } | undefined;
   /** Why the last refresh failed; undefined after a success. */
   lastError: string | undefined;
 
@@ -48,6 +54,10 @@ export class RegistrySync {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#rateLimitWait) {
+      clearTimeout(this.#rateLimitWait.timer);
+      this.#rateLimitWait.wake();
+    }
   }
 
   async #loop(): Promise<void> {
@@ -68,17 +78,48 @@ export class RegistrySync {
   }
 
   /**
-   * For a request that found nothing: waits for fresher data when allowed. Returns false when the
-   * rate limit says the current table must do, so the caller answers from it at once.
+   * For a request that found nothing: waits until a listing fetched after this call has been applied,
+   * so a job that turned `running` a moment ago is seen. Returns false (answer from the current table)
+   * when the rate limit would hold the request longer than `missWaitMaxMs`, or when PUB is stopped.
    */
   async refreshOnMiss(): Promise<boolean> {
-    if (this.#inFlight) {
-      await this.#inFlight;
-      return true;
+    const { missRefreshMinIntervalMs, missWaitMaxMs } = this.#options;
+    const missedAt = performance.now();
+    let refreshed = false;
+    while (!this.#stopped) {
+      if (this.#inFlight) {
+        const fresh = this.#lastStartedAt >= missedAt;
+        await this.#inFlight;
+        refreshed = true;
+        if (fresh) return true;
+        continue;
+      }
+      if (this.#lastStartedAt >= missedAt) return true;
+      const now = performance.now();
+      const wait = this.#lastStartedAt + missRefreshMinIntervalMs - now;
+      if (wait <= 0) {
+        await this.refresh();
+        return true;
+      }
+      if (now + wait > missedAt + missWaitMaxMs) return refreshed;
+      await this.#waitForRateLimit(wait);
     }
-    if (performance.now() - this.#lastStartedAt < this.#options.missRefreshMinIntervalMs) return false;
-    await this.refresh();
-    return true;
+    return refreshed;
+  }
+
+  /** One timer shared by every miss waiting for the rate limit. */
+  #waitForRateLimit(ms: number): Promise<void> {
+    if (this.#rateLimitWait) return this.#rateLimitWait.promise;
+    let wake = () => {};
+    const promise = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const timer = setTimeout(() => {
+      this.#rateLimitWait = undefined;
+      wake();
+    }, Math.ceil(ms));
+    this.#rateLimitWait = { promise, wake, timer };
+    return promise;
   }
 
   async #fetchOnce(): Promise<void> {

@@ -41,13 +41,21 @@ export function jobDto(name: string, version: string, status: JobStatus, replica
   };
 }
 
-/** A lifecycle stand-in: `GET /lifecycle/api/v1/job` answers `jobs` (with an ETag and 304s when `useEtag`); every call is counted. */
+/**
+ * A lifecycle stand-in: `GET /lifecycle/api/v1/job` answers `jobs` (with an ETag and 304s when `useEtag`);
+ * every call is counted. With `delayMs`, the listing is taken when the call arrives and sent that much later
+ * (a slow lifecycle whose answer is stale by the time it lands).
+ */
 export async function startFakeLifecycle() {
-  const state = { jobs: [] as JobDto[], calls: 0, notModified: 0, useEtag: false };
+  const state = { jobs: [] as JobDto[], calls: 0, notModified: 0, useEtag: false, delayMs: 0 };
   const server = createServer((req, res) => {
     if (req.url === '/lifecycle/api/v1/job') {
       state.calls++;
       const body = JSON.stringify(state.jobs);
+      if (state.delayMs > 0) {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(body), state.delayMs);
+        return;
+      }
       const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
       if (state.useEtag && req.headers['if-none-match'] === etag) {
         state.notModified++;
