@@ -1,4 +1,5 @@
 /** @module Job endpoints (spec 1.4): list, details, delete, move, runtime logs (also as SSE) and build logs. */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { RacetrackError, type DeployPayload } from '@racetrack/core';
 import type { StartOptions } from '../deploy/start-deployment.ts';
@@ -18,7 +19,14 @@ export function registerJobRoutes(
 ): void {
   const dto = (row: Parameters<typeof toJobDto>[0]) => toJobDto(row, ctx.config.externalPubUrl);
 
-  app.get('/api/v1/job', async () => (await ctx.jobs.list()).map(dto));
+  // PUB polls this listing every second: an ETag lets it skip parsing an unchanged list (304).
+  app.get('/api/v1/job', async (request, reply) => {
+    const body = JSON.stringify((await ctx.jobs.list()).map(dto));
+    const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
 
   app.get<JobParams>('/api/v1/job/:name/:version', async (request) =>
     dto(await findJob(ctx, request.params.name, request.params.version)));
@@ -87,5 +95,14 @@ export function registerJobRoutes(
     const row = await findJob(ctx, request.params.name, request.params.version);
     const logs = await readJobBuildLogs(ctx, row, intParam(request.query['tail'], 0));
     return reply.type('text/plain; charset=utf-8').send(stripAnsi(logs));
+  });
+}
+
+/** True when an `If-None-Match` header lists `etag` (weak comparison, as RFC 9110 asks for this header) or is `*`. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
   });
 }
