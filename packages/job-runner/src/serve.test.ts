@@ -88,6 +88,17 @@ describe('a job served from a file in a worker thread', () => {
     assert.equal(health.status, 200, 'a failing call does not make the job unhealthy');
   });
 
+  test('answers another method on a POST endpoint with 405 and Allow: POST', async () => {
+    for (const url of [`${job.url}/api/v1/perform`, `${job.url}/pub/job/adder/1.2.3/api/v1/perform`]) {
+      const answer = await fetch(url);
+      assert.equal(answer.status, 405);
+      assert.equal(answer.headers.get('allow'), 'POST');
+      assert.equal(((await answer.json()) as { type: string }).type, 'MethodNotAllowed');
+    }
+    const missing = await fetch(`${job.url}/api/v1/perform`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    assert.deepEqual([missing.status, ((await missing.json()) as { error: string }).error], [400, 'missing required parameter "numbers"'], 'an empty body is {} and validated as such');
+  });
+
   test('lists parameters at /api/v1/parameters and /parameters', async () => {
     const expected = [
       { name: 'numbers', type: 'number[]', required: true, description: 'values to add' },
@@ -128,6 +139,7 @@ describe('starting and failing entrypoints', () => {
     servers.push(job);
     const ready = await getJson(`${job.url}/ready`);
     assert.equal(ready.status, 500);
+    assert.equal(ready.body['ready'], false);
     assert.equal(ready.body['status'], 'not ready yet');
     assert.equal((await getJson(`${job.url}/live`)).status, 200);
     assert.equal((await post(`${job.url}/api/v1/perform`, '{}')).status, 503);
@@ -181,6 +193,8 @@ describe('starting and failing entrypoints', () => {
     await job.started;
     assert.equal((await post(`${job.url}/api/v1/perform`, '{"name": "racetrack"}')).body, 'hello racetrack');
     assert.equal((await post(`${job.url}/api/v1/perform`, '{}')).body, 'hello world');
+    const empty = await fetch(`${job.url}/api/v1/perform`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    assert.deepEqual([empty.status, await empty.json()], [200, 'hello world'], 'an empty JSON body is {}');
     assert.deepEqual(await fetch(`${job.url}/parameters`).then((r) => r.json()), [{ name: 'name', type: 'any', required: false, default_value: null }]);
   });
 

@@ -14,6 +14,7 @@ import { ConcurrencyLimiter } from './concurrency.ts';
 import { redirectDocsToSlash, registerOpenApi, registerSwaggerUi } from './docs.ts';
 import { defaultEmptyBody, endpointSchemas, registerEndpoints } from './endpoints.ts';
 import { formatValidationErrors, installErrorHandlers } from './errors.ts';
+import { acceptEmptyJsonBody } from './http-compat.ts';
 import { installRequestLogging } from './logging.ts';
 import type { JobMetrics } from './metrics.ts';
 import { registerProbes } from './probes.ts';
@@ -65,6 +66,7 @@ export async function buildApp(parts: AppParts): Promise<BuiltApp> {
   // pino's Logger and fastify's base logger type differ only nominally.
   const app = created as unknown as FastifyInstance;
   installErrorHandlers(app);
+  acceptEmptyJsonBody(app, config.bodyLimitBytes);
   installRequestLogging(app, config, parts.metrics);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   if (state.info) {
@@ -101,7 +103,7 @@ async function registerScope(scope: FastifyInstance, parts: AppParts, hide: bool
   registerEndpoints(scope, parts, info, schemas, hide);
   await registerStaticEndpoints(scope, parts.rootDir, info.staticEndpoints, hide);
   if (info.hasWebview) await registerWebview(scope, parts.host, config, parts.rootDir, hide);
-  await registerSwaggerUi(scope);
+  await registerSwaggerUi(scope, config);
 }
 
 function registerMetricsRoute(scope: FastifyInstance, parts: AppParts, hide: boolean): void {

@@ -31,13 +31,17 @@ export function redirectDocsToSlash(app: FastifyInstance): void {
   });
 }
 
-/** Serves Swagger UI at `/docs` in the current prefix, pointing "Try it out" at that prefix. */
-export async function registerSwaggerUi(app: FastifyInstance): Promise<void> {
+/** Serves Swagger UI at `/docs` and the document also at `/openapi.json` (FastAPI's path) in the current prefix. */
+export async function registerSwaggerUi(app: FastifyInstance, config: RunnerConfig): Promise<void> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    transformSpecification: (spec: Readonly<Record<string, unknown>>, request: FastifyRequest) => {
-      const base = request.url.split('/docs')[0] ?? '';
-      return { ...spec, servers: [{ url: base === '' ? '/' : base }] };
-    },
+    theme: { title: `Job - ${config.jobName}` },
+    transformSpecification: (spec: Readonly<Record<string, unknown>>, request: FastifyRequest) => withServer(spec, request.url.split('/docs')[0] ?? ''),
   });
+  app.get('/openapi.json', { schema: { hide: true } }, (request) => withServer(app.swagger() as unknown as Record<string, unknown>, request.url.split('/openapi.json')[0] ?? ''));
+}
+
+/** The document with "Try it out" pointed at the mount point the page was loaded from. */
+function withServer(spec: Readonly<Record<string, unknown>>, base: string): Record<string, unknown> {
+  return { ...spec, servers: [{ url: base === '' ? '/' : base }] };
 }

@@ -5,6 +5,7 @@ import type { RunnerConfig } from '../config/index.ts';
 import type { EntrypointHost, EntrypointInfo, RequestContextData } from '../host/protocol.ts';
 import type { JobSchema, JsonSchema, MethodSchema, ParameterSchema } from '../schema/types.ts';
 import type { ConcurrencyLimiter } from './concurrency.ts';
+import { postOnly } from './http-compat.ts';
 import type { JobMetrics } from './metrics.ts';
 
 /** What the server needs to call user code. */
@@ -59,6 +60,7 @@ export function registerEndpoints(app: FastifyInstance, deps: CallDeps, info: En
       const text = await deps.metrics.track(`/api/v1${path}`, () => deps.limiter.run(() => deps.host.call(path, args, context)));
       return reply.type('application/json; charset=utf-8').send(text);
     });
+    postOnly(app, `/api/v1${path}`);
   }
   const perform = schemas.get('/perform');
   const listing = perform ? listParameters(perform.parameters) : [];

@@ -77,7 +77,14 @@ describe('auxiliary, static and webview endpoints, docs, metrics, chain calls an
     const ui = await fetch(`${job.url}/pub/job/features/latest/docs`);
     assert.equal(ui.url, `${job.url}/pub/job/features/latest/docs/`, 'redirected to the form whose relative asset links work through PUB');
     assert.equal(ui.status, 200);
-    assert.match(await ui.text(), /href="\.\/static\/swagger-ui\.css"/);
+    const page = await ui.text();
+    assert.match(page, /href="\.\/static\/swagger-ui\.css"/);
+    assert.match(page, /<title>Job - features<\/title>/);
+    for (const base of ['', '/pub/job/features/latest']) {
+      const openapi = await getJson(`${job.url}${base}/openapi.json`);
+      assert.equal(openapi.status, 200, 'also at FastAPI\'s path');
+      assert.deepEqual([(openapi.body['info'] as { title: string }).title, openapi.body['servers']], ['Job - features', [{ url: base || '/' }]]);
+    }
     assert.equal((await fetch(`${job.url}/pub/job/features/latest/docs/static/swagger-ui.css`)).status, 200);
     const home = await fetch(`${job.url}/`, { redirect: 'manual' });
     assert.equal(home.status, 307);

@@ -124,3 +124,19 @@ test('names the file when there is no class or no perform', async () => {
   await writeFile(noPerform, 'export default class A { run() {} }');
   await assert.rejects(extractJobSchema(noPerform), /has no public perform/);
 });
+
+test('reports an optional parameter without a default the same way however it is written', async () => {
+  const file = path.join(dir, 'optional.ts');
+  await writeFile(file, `export default class Optional {
+    perform(a: number, b?: string, c: string | undefined, d: number | undefined = undefined, e = 2): unknown { return [a, b, c, d, e] }
+  }`);
+  const perform = (await extractJobSchema(file)).methods['perform'];
+  assert.ok(perform);
+  assert.deepEqual(perform.parameters.map((p) => [p.name, p.type, p.required, p.default, p.defaultText]), [
+    ['a', 'number', true, undefined, undefined],
+    ['b', 'string', false, undefined, undefined],
+    ['c', 'string', false, undefined, undefined],
+    ['d', 'number', false, undefined, undefined],
+    ['e', 'number', false, 2, undefined],
+  ]);
+});

@@ -60,21 +60,35 @@ function readParameter(checker: ts.TypeChecker, symbol: ts.Symbol, at: ts.Node):
   const optional = declaration
     ? declaration.questionToken !== undefined || declaration.initializer !== undefined || checker.isOptionalParameter(declaration)
     : false;
+  const required = !rest && !optional && !(type.isUnion() && acceptsUndefined(type));
   const parameter: ParameterSchema = {
     name: symbol.getName(),
-    type: typeText(checker, type, declaration),
-    required: !rest && !optional && !(type.isUnion() && acceptsUndefined(type)),
+    // `b?: string`, `b: string | undefined` and `b: string | undefined = undefined` are one thing to a caller.
+    type: required ? typeText(checker, type, declaration) : withoutUndefined(typeText(checker, type, declaration)),
+    required,
     schema: typeToSchema(checker, type, declaration ?? at),
   };
   if (rest) parameter.rest = true;
   const description = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim().replace(/^-\s*/, '');
   if (description) parameter.description = description;
-  if (declaration?.initializer) {
+  // `= undefined` is no default at all: report it like `x?: T` (default_value null), not as the text "undefined".
+  if (declaration?.initializer && !isUndefinedLiteral(declaration.initializer)) {
     const literal = jsonLiteral(declaration.initializer);
     if (literal.ok) parameter.default = literal.value;
     else parameter.defaultText = declaration.initializer.getText();
   }
   return parameter;
+}
+
+function isUndefinedLiteral(node: ts.Expression): boolean {
+  return (ts.isIdentifier(node) && node.text === 'undefined') || ts.isVoidExpression(node);
+}
+
+/** `string | undefined` → `string`: optionality is reported by `required`, not by the type name. */
+function withoutUndefined(text: string): string {
+  const parts = text.split('|').map((part) => part.trim());
+  const kept = parts.filter((part) => part !== 'undefined');
+  return kept.length > 0 && kept.length < parts.length ? kept.join(' | ') : text;
 }
 
 function typeText(checker: ts.TypeChecker, type: ts.Type, declaration: ts.ParameterDeclaration | undefined): string {
