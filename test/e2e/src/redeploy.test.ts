@@ -22,7 +22,7 @@ test('a forced redeploy answers every call; a graceful restart keeps the logs', 
   assert.equal(first.status, 'done', first.error ?? '');
   await waitFor('PUB to route to the job', async () => (await callAdder(server.pubUrl, '3.0.0', [1])).status === 200, 15_000);
 
-  await t.test('calls made without pause during a redeploy all succeed', async () => {
+  await t.test('calls made without pause during two redeploys in a row all succeed', async () => {
     const before = (await getJob()).replica_internal_names;
     const failures: string[] = [];
     let calls = 0;
@@ -38,13 +38,19 @@ test('a forced redeploy answers every call; a graceful restart keeps the logs', 
     try {
       const redeployed = await deployAndWait(server.lifecycleUrl, dir, { force: true });
       assert.equal(redeployed.status, 'done', redeployed.error ?? '');
-      const after = (await getJob()).replica_internal_names;
-      assert.notDeepEqual(after, before, 'the redeploy started new instances');
+      const middle = (await getJob()).replica_internal_names;
+      assert.notDeepEqual(middle, before, 'the redeploy started new instances');
+      // A second redeploy at once, while the first one's replaced instances still wait to be stopped.
+      const again = await deployAndWait(server.lifecycleUrl, dir, { force: true });
+      assert.equal(again.status, 'done', again.error ?? '');
+      const replaced = [...before, ...middle];
       // Keep calling until the old instances are gone (the retire delay has passed and they were stopped).
       await waitFor('the replaced instances to stop', async () => {
-        const answers = await Promise.all(before.map((address) => fetch(`http://${address}/live`).then((r) => r.ok, () => false)));
+        const answers = await Promise.all(replaced.map((address) => fetch(`http://${address}/live`).then((r) => r.ok, () => false)));
         return answers.every((up) => !up);
       }, 20_000);
+      const current = (await getJob()).replica_internal_names;
+      for (const address of current) assert.equal((await fetch(`http://${address}/ready`)).status, 200);
     } finally {
       stop = true;
       await Promise.all(callers);

@@ -34,8 +34,9 @@ export async function provisionJob(ctx: LifecycleContext, row: JobRow, options: 
   const driver = driverFor(ctx, target);
   const key = `${row.name}@${row.version}`;
   const keepPrevious = options.replaceRunning === true && driver.retirePrevious !== undefined;
-  // The instances an earlier redeploy replaced are gone before this one sets the current ones aside.
-  if (keepPrevious) await ctx.retiring.get(key);
+  // Instances an earlier redeploy replaced and not stopping yet stay aside with the current ones and stop
+  // with them once this deploy's instances serve: stopping them now races nothing, but waiting would cost seconds.
+  if (keepPrevious) await ctx.retiring.get(key)?.postpone();
   const deploymentTimestamp = Math.floor(Date.now() / 1000);
   await ctx.jobs.update(row.id, { deploymentTimestamp });
   const env = buildRuntimeEnv({
@@ -89,14 +90,31 @@ export async function provisionJob(ctx: LifecycleContext, row: JobRow, options: 
 /** Stops the replaced instances of name@version after `delayMs`; tracked in ctx.retiring, never rejects. */
 function retire(ctx: LifecycleContext, driver: InfraDriver, name: string, version: string, delayMs: number): Promise<void> {
   const key = `${name}@${version}`;
-  const retirement: Promise<void> = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
-    .then(() => driver.retirePrevious?.(name, version))
-    .catch((error: unknown) => ctx.logger.warn({ job: name, version, err: describeError(error) }, 'could not stop replaced job instances'))
-    .finally(() => {
-      if (ctx.retiring.get(key) === retirement) ctx.retiring.delete(key);
-    });
-  ctx.retiring.set(key, retirement);
-  return retirement;
+  let timer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
+  let settle: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => { settle = resolve; });
+  const forget = () => {
+    if (ctx.retiring.get(key)?.done === done) ctx.retiring.delete(key);
+    settle();
+  };
+  const stop = () => {
+    stopping = Promise.resolve()
+      .then(() => driver.retirePrevious?.(name, version))
+      .catch((error: unknown) => ctx.logger.warn({ job: name, version, err: describeError(error) }, 'could not stop replaced job instances'))
+      .finally(forget);
+  };
+  timer = setTimeout(stop, delayMs);
+  ctx.retiring.set(key, {
+    done,
+    postpone: async () => {
+      if (stopping) return stopping;
+      clearTimeout(timer);
+      timer = undefined;
+      forget();
+    },
+  });
+  return done;
 }
 
 /** Last lines of a job's output, for error messages; never throws. */

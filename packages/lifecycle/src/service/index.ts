@@ -61,7 +61,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     plugin,
     isDeploying: (jobName, version) => context.active.has(`${jobName}@${version}`),
     async drain(timeoutMs) {
-      const pending = [...running, ...context.retiring.values()];
+      const pending = [...running, ...[...context.retiring.values()].map((r) => r.done)];
       if (pending.length === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });

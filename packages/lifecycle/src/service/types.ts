@@ -50,6 +50,14 @@ export interface LifecycleDeps {
   logger: Logger;
 }
 
+/** Replaced instances waiting to be stopped. */
+export interface PendingRetirement {
+  /** Settles once they were stopped, or the retirement was postponed. */
+  done: Promise<void>;
+  /** Cancels a retirement not started yet (a newer redeploy stops them later); waits for one already stopping. */
+  postpone(): Promise<void>;
+}
+
 /** Internal context shared by lifecycle's modules. */
 export interface LifecycleContext extends LifecycleDeps {
   jobs: JobRepository;
@@ -60,5 +68,5 @@ export interface LifecycleContext extends LifecycleDeps {
   /** Build-log sinks of running deployments by name@version, for lines a driver produces (image builds). */
   logSinks: Map<string, (line: string) => void>;
   /** Pending retirements of replaced instances by name@version (a zero-downtime redeploy's last step). */
-  retiring: Map<string, Promise<void>>;
+  retiring: Map<string, PendingRetirement>;
 }
