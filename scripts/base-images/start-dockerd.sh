@@ -13,9 +13,16 @@
 # host networking for builds, which the image builder does anyway).
 set -eu
 
+# An engine that answers needs no lock (and a daemon started by an older copy of this script may still hold it).
+if docker info >/dev/null 2>&1; then
+  echo "docker engine already answers"
+  exit 0
+fi
+
 # Serialise concurrent callers (parallel test files, CI steps): the second waits, then finds the work done.
+# -o: the lock's descriptor is closed for the script, so the dockerd it starts does not hold the lock forever.
 if [ -z "${RACETRACK_SCRIPT_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
-  RACETRACK_SCRIPT_LOCKED=1 exec flock /tmp/racetrack-dockerd.lock "$0" "$@"
+  RACETRACK_SCRIPT_LOCKED=1 exec flock -o /tmp/racetrack-dockerd.lock "$0" "$@"
 fi
 
 LOG=${DOCKERD_LOG:-/tmp/racetrack-dockerd.log}
