@@ -5,9 +5,11 @@ import type { InfraDriver } from '@racetrack/infra';
 import { Backoff, type BackoffOptions } from './backoff/index.ts';
 import { reconcileOnce } from './reconcile/index.ts';
 import { recoverInterrupted } from './recover/index.ts';
+import { pruneOnce, type PruneBuilds } from './prune/index.ts';
 
 export { Backoff, type BackoffOptions } from './backoff/index.ts';
 export { haltedMessage } from './recover/index.ts';
+export { buildsInUse, type PruneBuilds } from './prune/index.ts';
 
 export interface SupervisorOptions {
   database: Database;
@@ -23,6 +25,10 @@ export interface SupervisorOptions {
   ownedTargets?: readonly string[];
   /** Jobs a deployment in progress owns right now (lifecycle's isDeploying): left alone until it ends. */
   skip?: (row: JobRow) => boolean;
+  /** Deletes cached builds not in the given set (the builder's prune); absent = the build cache is never pruned. */
+  pruneBuilds?: PruneBuilds;
+  /** Pause between prune passes (the first one runs this long after start). Default 1 h. */
+  pruneIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -31,6 +37,8 @@ export interface Supervisor {
   start(): Promise<void>;
   /** One reconcile pass now. */
   reconcile(): Promise<void>;
+  /** One prune pass now (nothing without `pruneBuilds`); the hashes removed. */
+  prune(): Promise<readonly string[]>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +55,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let pruning: Promise<readonly string[]> | undefined;
+
+  const prune = (): Promise<readonly string[]> => {
+    if (!options.pruneBuilds) return Promise.resolve([]);
+    // One pass at a time: a slow disk must not stack passes up.
+    pruning ??= pruneOnce(jobs, options.pruneBuilds, logger).finally(() => { pruning = undefined; });
+    return pruning;
+  };
+  const schedulePrune = (): void => {
+    if (!options.pruneBuilds || stopped) return;
+    pruneTimer = setTimeout(() => void prune().finally(schedulePrune), options.pruneIntervalMs ?? 3_600_000);
+    pruneTimer.unref();
+  };
 
   const reconcile = (): Promise<void> => {
     // Passes never overlap; a failed pass doesn't block the next one.
@@ -72,12 +94,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       });
       await reconcile();
       if (!stopped) loop();
+      schedulePrune();
     },
     reconcile,
+    prune,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(pruneTimer);
       await current;
+      await pruning;
     },
   };
 }

@@ -47,6 +47,7 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
     let lifecycle: Lifecycle | undefined;
     let supervisor: Supervisor | undefined;
     let pub: Pub | undefined;
+    let builder: ReturnType<typeof createBuilder> | undefined;
     if (needsState) {
       // The embedded database allows one process per data dir; with PostgreSQL, split processes may share it.
       if (!config.databaseUrl) {
@@ -61,9 +62,10 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
       const drivers = await createDrivers(config, logger, (jobName, version, line) => buildLogSink.append?.(jobName, version, line));
       cleanups.push(async () => { for (const driver of drivers.values()) await driver.close(); });
       const jobTypes = createJobTypeRegistry(builtinJobTypes());
+      builder = createBuilder({ dataDir: config.dataDir, jobTypes, logger: logger.child({ component: 'builder' }) });
       lifecycle = createLifecycle({
         database: opened,
-        builder: createBuilder({ dataDir: config.dataDir, jobTypes, logger: logger.child({ component: 'builder' }) }),
+        builder,
         jobTypes,
         drivers,
         // This server's own URLs unless the environment says where PUB and lifecycle are (split shape).
@@ -108,6 +110,8 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
         intervalMs: config.supervisorIntervalMs,
         respawn: lifecycle.respawn,
         skip: (row) => service.isDeploying(row.name, row.version),
+        // Workspaces of jobs no longer registered go; those of registered jobs (and fresh ones) stay.
+        ...(builder ? { pruneBuilds: builder.prune, pruneIntervalMs: config.buildPruneIntervalMs } : {}),
         // With lifecycle in this process, nothing else can be deploying: every in-progress deployment was cut off.
         staleDeploymentAgeMs: has('lifecycle') ? 0 : 3_600_000,
         logger: logger.child({ component: 'supervisor' }),

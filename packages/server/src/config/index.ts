@@ -20,6 +20,8 @@ export interface ServerOptions {
   externalUrl?: string;
   /** Reconcile interval of the supervisor. */
   supervisorIntervalMs?: number;
+  /** How often the supervisor prunes build workspaces no registered job uses. */
+  buildPruneIntervalMs?: number;
   /** Stop job processes on close (their desired state stays; the next start brings them back). Default: all-in-one only. */
   stopJobsOnClose?: boolean;
   logLevel?: string;
@@ -36,6 +38,7 @@ export interface ServerConfig {
   lifecycleUrl: string | undefined;
   externalUrl: string | undefined;
   supervisorIntervalMs: number;
+  buildPruneIntervalMs: number;
   stopJobsOnClose: boolean;
   logLevel: string;
   /** Key sealing deploy-time secrets; read from a file in the data dir when absent. */
@@ -48,6 +51,7 @@ export const serverDefaults = {
   host: '127.0.0.1',
   dataDirName: '.racetrack',
   supervisorIntervalMs: 1000,
+  buildPruneIntervalMs: 3_600_000,
   stopJobsOnClose: true,
   logLevel: 'info',
 } as const;
@@ -63,6 +67,7 @@ export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
   if (only !== undefined && !serverComponents.includes(only)) {
     throw new RacetrackError('BAD_REQUEST', `--only must be one of ${serverComponents.join(', ')}, got "${only}"`);
   }
+  const pruneInterval = options.buildPruneIntervalMs ?? Number(env['RACETRACK_BUILD_PRUNE_INTERVAL_MS'] ?? serverDefaults.buildPruneIntervalMs);
   const interval = options.supervisorIntervalMs ?? Number(env['RACETRACK_SUPERVISOR_INTERVAL_MS'] ?? serverDefaults.supervisorIntervalMs);
   return {
     port,
@@ -73,6 +78,7 @@ export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
     lifecycleUrl: options.lifecycleUrl ?? (env['LIFECYCLE_URL'] || undefined),
     externalUrl: options.externalUrl ?? (env['RACETRACK_EXTERNAL_URL'] || undefined),
     supervisorIntervalMs: interval > 0 ? interval : serverDefaults.supervisorIntervalMs,
+    buildPruneIntervalMs: pruneInterval > 0 ? pruneInterval : serverDefaults.buildPruneIntervalMs,
     // Only the all-in-one shape owns its jobs' lifetime; a split lifecycle restarting must never stop production jobs.
     stopJobsOnClose: options.stopJobsOnClose ??
       (env['RACETRACK_STOP_JOBS_ON_CLOSE'] ? env['RACETRACK_STOP_JOBS_ON_CLOSE'] === 'true' : only === undefined && serverDefaults.stopJobsOnClose),
