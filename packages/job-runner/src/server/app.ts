@@ -3,7 +3,6 @@
  * the entrypoint is constructed. Everything is mounted at `/` and under `/pub/job/{name}/{version}`
  * (and the legacy `/pub/fatman/...`), any version accepted.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '@racetrack/core';
@@ -11,9 +10,10 @@ import type { RunnerConfig } from '../config/index.ts';
 import type { EntrypointHost } from '../host/protocol.ts';
 import type { JobSchema } from '../schema/types.ts';
 import { ConcurrencyLimiter } from './concurrency.ts';
-import { redirectDocsToSlash, registerOpenApi, registerSwaggerUi } from './docs.ts';
-import { defaultEmptyBody, endpointSchemas, registerEndpoints } from './endpoints.ts';
+import { registerOpenApi, registerSwaggerUi } from './docs.ts';
+import { endpointSchemas, registerEndpoints } from './endpoints.ts';
 import { formatValidationErrors, installErrorHandlers } from './errors.ts';
+import { assignedRequestId, frontListener } from './front.ts';
 import { acceptEmptyJsonBody } from './http-compat.ts';
 import { installRequestLogging } from './logging.ts';
 import type { JobMetrics } from './metrics.ts';
@@ -53,8 +53,9 @@ export async function buildApp(parts: AppParts): Promise<BuiltApp> {
     loggerInstance: parts.logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: config.tracingHeader,
-    genReqId: () => randomUUID(),
+    // The front listener picks the id (the caller's tracing id, else a new UUID) and echoes it.
+    requestIdHeader: false,
+    genReqId: assignedRequestId,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false, strict: false } },
     schemaErrorFormatter: formatValidationErrors,
     // The runner owns the listening server and swaps apps under it; fastify only gets its handler.
@@ -71,7 +72,6 @@ export async function buildApp(parts: AppParts): Promise<BuiltApp> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   if (state.info) {
     await registerOpenApi(app, config);
-    redirectDocsToSlash(app);
   }
   const prefixes = ['', `/pub/job/${config.jobName}/:version`, `/pub/fatman/${config.jobName}/:version`];
   for (const prefix of prefixes) {
@@ -79,7 +79,7 @@ export async function buildApp(parts: AppParts): Promise<BuiltApp> {
   }
   await app.ready();
   if (!listener) throw new Error('fastify did not hand over its request handler');
-  return { app, listener };
+  return { app, listener: frontListener(listener, config, parts.metrics, state.info !== undefined) };
 }
 
 async function registerScope(scope: FastifyInstance, parts: AppParts, hide: boolean): Promise<void> {
@@ -98,7 +98,6 @@ async function registerScope(scope: FastifyInstance, parts: AppParts, hide: bool
     );
     return;
   }
-  defaultEmptyBody(scope);
   const schemas = endpointSchemas(info, parts.jobSchema);
   registerEndpoints(scope, parts, info, schemas, hide);
   await registerStaticEndpoints(scope, parts.rootDir, info.staticEndpoints, hide);

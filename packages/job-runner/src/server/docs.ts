@@ -16,21 +16,6 @@ export async function registerOpenApi(app: FastifyInstance, config: RunnerConfig
   });
 }
 
-/**
- * Sends `.../docs` to `.../docs/`: Swagger UI's page loads its assets relative to the trailing slash,
- * which is the only form that also works through PUB's `/pub/job/<name>/<version>` prefix.
- */
-export function redirectDocsToSlash(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    const [path, query] = request.url.split('?');
-    if (request.method === 'GET' && path?.endsWith('/docs')) {
-      reply.redirect(`${path}/${query === undefined ? '' : `?${query}`}`, 302);
-      return;
-    }
-    done();
-  });
-}
-
 /** Serves Swagger UI at `/docs` and the document also at `/openapi.json` (FastAPI's path) in the current prefix. */
 export async function registerSwaggerUi(app: FastifyInstance, config: RunnerConfig): Promise<void> {
   await app.register(swaggerUi, {

@@ -69,14 +69,6 @@ export function registerEndpoints(app: FastifyInstance, deps: CallDeps, info: En
   app.get('/parameters', { schema: { ...listSchema, hide: true } }, () => listing);
 }
 
-/** Treats a missing body as "no parameters", so perform() with only defaults can be called bare. */
-export function defaultEmptyBody(app: FastifyInstance): void {
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (request.method === 'POST' && request.body === undefined) request.body = {};
-    done();
-  });
-}
-
 function toArguments(parameters: ParameterSchema[], body: Record<string, unknown>): unknown[] {
   const args: unknown[] = [];
   for (const p of parameters) {

@@ -5,27 +5,22 @@ import type { JobMetrics } from './metrics.ts';
 
 const quietPaths = /\/(live|ready|health|metrics)\/?$/;
 
-/** Adds the per-request log line, the commons_* metrics and the tracing id response header. */
+/** Adds the per-request log line and the commons_* metrics of a finished request (the front listener counts starts). */
 export function installRequestLogging(app: FastifyInstance, config: RunnerConfig, metrics: JobMetrics): void {
   app.setChildLoggerFactory((logger, bindings, options, rawRequest) => {
     const caller = config.logCallerName ? rawRequest.headers[config.callerHeader] : undefined;
     const all = typeof caller === 'string' ? { ...bindings, caller } : bindings;
     return new LazyChildLogger(logger, all, options as Record<string, unknown> | undefined) as unknown as FastifyBaseLogger;
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    metrics.counts.commonsStarted++;
-    reply.header(config.tracingHeader, request.id);
-    done();
-  });
   const logger = app.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
   app.addHook('onResponse', (request, reply, done) => {
     metrics.commonsDuration.observe(reply.elapsedTime / 1000);
     metrics.counts.commonsDone++;
     if (reply.statusCode >= 500) metrics.counts.commonsErrors++;
-    const path = request.url.split('?')[0] ?? '';
     // Probes and scrapes come every few seconds; spec 7.3 keeps them out of the access log.
-    const level = quietPaths.test(path) ? 'debug' : 'info';
-    if (logger.isLevelEnabled(level)) {
+    if (logger.isLevelEnabled('debug') || (logger.isLevelEnabled('info') && !quietPaths.test(pathOf(request.url)))) {
+      const path = pathOf(request.url);
+      const level = quietPaths.test(path) ? 'debug' : 'info';
       const line = {
         endpoint: request.routeOptions.url ?? path,
         method: request.method,
@@ -80,4 +75,9 @@ class LazyChildLogger {
     if (!this.parent.isLevelEnabled(level)) return;
     (this.child()[level] as (...a: unknown[]) => void)(...args);
   }
+}
+
+function pathOf(url: string): string {
+  const queryAt = url.indexOf('?');
+  return queryAt < 0 ? url : url.slice(0, queryAt);
 }

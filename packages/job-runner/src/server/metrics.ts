@@ -1,15 +1,14 @@
 /** @module Prometheus metrics of the job (spec 7.5 names, plus in-flight gauges and the user's metrics()). */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UserMetric } from '../host/protocol.ts';
-
-const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000];
+import { histogramHeader, PlainHistogram } from './histogram.ts';
 
 /** Plain per-endpoint numbers, bumped on every call and copied into the registry at scrape time. */
 interface EndpointCounts {
   started: number;
   inFlight: number;
   errors: number;
-  duration: Histogram.Internal<string>;
+  duration: PlainHistogram;
 }
 
 /**
@@ -25,8 +24,8 @@ export class JobMetrics {
   queueLength: () => number = () => 0;
   /** The user's metrics() as last read, served when a fresh read takes too long. */
   lastUserMetrics: UserMetric[] = [];
-  readonly duration = new Histogram({ name: 'request_duration', help: 'Duration of job endpoint calls in seconds', labelNames: ['endpoint'], buckets: durationBuckets, registers: [this.registry] });
-  readonly commonsDuration = new Histogram({ name: 'commons_request_duration', help: 'Duration of HTTP requests in seconds', buckets: durationBuckets, registers: [this.registry] });
+  /** Duration of every HTTP request (commons_request_duration), in seconds. */
+  readonly commonsDuration = new PlainHistogram();
 
   constructor() {
     const registers = [this.registry];
@@ -89,7 +88,7 @@ export class JobMetrics {
   private endpoint(endpoint: string): EndpointCounts {
     let counts = this.endpoints.get(endpoint);
     if (!counts) {
-      counts = { started: 0, inFlight: 0, errors: 0, duration: this.duration.labels({ endpoint }) };
+      counts = { started: 0, inFlight: 0, errors: 0, duration: new PlainHistogram() };
       this.endpoints.set(endpoint, counts);
     }
     return counts;
@@ -97,7 +96,14 @@ export class JobMetrics {
 
   /** Prometheus text: the runner's metrics followed by the user's. */
   async render(userMetrics: UserMetric[]): Promise<string> {
-    return (await this.registry.metrics()) + renderUserMetrics(userMetrics);
+    return this.renderHistograms() + (await this.registry.metrics()) + renderUserMetrics(userMetrics);
+  }
+
+  private renderHistograms(): string {
+    let text = histogramHeader('request_duration', 'Duration of job endpoint calls in seconds');
+    for (const [endpoint, counts] of this.endpoints) text += counts.duration.render('request_duration', `endpoint="${escapeLabel(endpoint)}"`);
+    text += histogramHeader('commons_request_duration', 'Duration of HTTP requests in seconds');
+    return text + this.commonsDuration.render('commons_request_duration', '');
   }
 }
 
@@ -134,6 +140,10 @@ export function renderUserMetrics(metrics: UserMetric[]): string {
 function renderLabels(labels: Record<string, string> | undefined): string {
   const pairs = Object.entries(labels ?? {}).filter(([key]) => labelName.test(key));
   if (pairs.length === 0) return '';
-  const escaped = pairs.map(([key, value]) => `${key}="${String(value).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`);
+  const escaped = pairs.map(([key, value]) => `${key}="${escapeLabel(String(value))}"`);
   return `{${escaped.join(',')}}`;
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
