@@ -325,6 +325,7 @@ async function orchestrate(): Promise<void> {
       const latencies = new Map(paths.map((p) => [p.name, [] as number[]]));
       const pacing: Pacing = { largest: 0, skipped: 0, sent: 0 };
       console.log(`fixed-rate phase: ${rate} req/s (${fraction} of direct peak; ${(rate / pubPeak).toFixed(2)} of PUB's peak, ${((rate * cpuPerRequestUs('pub')) / 1e6).toFixed(2)} of a core for PUB at its peak cost per call), paths in turn in 0.5 s slices; load average now ${loadAverage()}`);
+      if (rate >= pubPeak * 0.8) console.log(`  warning: this rate is ${(rate / pubPeak).toFixed(2)} of PUB's measured peak: PUB's latency below is a queue building up (overload), not its cost per call`);
       for (const p of paths) await fixedRate(p.pool, p.path, rate, 300, []);
       for (let slice = 0; slice < seconds * 2; slice++) {
         for (const p of paths) {
