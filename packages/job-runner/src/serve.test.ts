@@ -45,6 +45,13 @@ describe('a job served from a file in a worker thread', () => {
     assert.deepEqual(await post(`${job.url}/api/v1/perform`, '{"numbers": [1, 2], "scale": 10}').then((r) => r.body), 30);
   });
 
+  test('answers many concurrent calls (batched to the worker) each with its own result', async () => {
+    const answers = await Promise.all(Array.from({ length: 64 }, (_, i) => post(`${job.url}/api/v1/perform`, JSON.stringify({ numbers: [i, 1] }))));
+    assert.deepEqual(answers.map((a) => a.body), Array.from({ length: 64 }, (_, i) => i + 1));
+    const mixed = await Promise.all([post(`${job.url}/api/v1/perform`, '{"numbers": [13]}'), post(`${job.url}/api/v1/perform`, '{"numbers": [2]}')]);
+    assert.deepEqual(mixed.map((a) => a.status), [500, 200]);
+  });
+
   test('answers under /pub/job/{name}/{any version} and /pub/fatman/...', async () => {
     for (const base of ['/pub/job/adder/latest', '/pub/job/adder/1.x', '/pub/fatman/adder/1.2.3']) {
       const response = await post(`${job.url}${base}/api/v1/perform`, '{"numbers": [1]}');

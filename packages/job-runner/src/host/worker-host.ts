@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UserCodeError, type EntrypointHost, type EntrypointInfo, type RequestContextData, type SerializedError, type UserMetric, type WebviewRequest, type WebviewResponse } from './protocol.ts';
-import type { CallMessage, FromWorker, ToWorker } from './worker-messages.ts';
+import type { CallBatch, CallMessage, FromWorker, ToWorker } from './worker-messages.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -20,6 +20,13 @@ export class WorkerHost implements EntrypointHost {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Calls of this event-loop turn, posted together by `flush`. */
+  private outbox: CallBatch = [];
+  private readonly flush = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    this.worker?.postMessage(batch);
+  };
   private exitError: SerializedError | undefined;
   /** Called when the worker dies after a successful start (e.g. user code calls process.exit). */
   onExit: ((error: SerializedError) => void) | undefined;
@@ -36,7 +43,7 @@ export class WorkerHost implements EntrypointHost {
       });
       this.worker = worker;
       worker.on('message', (message: FromWorker) => {
-        if (Array.isArray(message)) this.settle({ kind: 'result', id: message[0], ok: true, value: message[1] });
+        if (Array.isArray(message)) for (const [id, json] of message) this.resolve(id, json);
         else if (message.kind === 'ready') resolve(message.info);
         else if (message.kind === 'failed') reject(new UserCodeError(message.error));
         else this.settle(message);
@@ -61,7 +68,8 @@ export class WorkerHost implements EntrypointHost {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage([id, endpoint, args, context] satisfies CallMessage);
+      // After the poll phase: every call that arrived in this turn goes in one message.
+      if (this.outbox.push([id, endpoint, args, context] satisfies CallMessage) === 1) setImmediate(this.flush);
     });
   }
 
@@ -83,7 +91,7 @@ export class WorkerHost implements EntrypointHost {
     return new UserCodeError(this.exitError ?? { message: 'job is not running', type: 'NotRunning', status: 503 });
   }
 
-  private send(message: DistributiveOmit<Exclude<ToWorker, CallMessage>, 'id'>): Promise<unknown> {
+  private send(message: DistributiveOmit<Exclude<ToWorker, CallBatch>, 'id'>): Promise<unknown> {
     const worker = this.worker;
     if (!worker) return Promise.reject(this.notRunning());
     const id = this.nextId++;
@@ -91,6 +99,13 @@ export class WorkerHost implements EntrypointHost {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ ...message, id } as ToWorker);
     });
+  }
+
+  private resolve(id: number, json: string): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    pending.resolve(json);
   }
 
   private settle(message: Extract<FromWorker, { kind: 'result' }>): void {

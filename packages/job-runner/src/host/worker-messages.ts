@@ -7,13 +7,20 @@ export type CallMessage = [id: number, endpoint: string, args: unknown[], contex
 /** A successful call's JSON text. */
 export type CallResult = [id: number, json: string];
 
+/**
+ * Calls (and results) travel in batches: one postMessage per event-loop turn instead of one per
+ * call, because each message costs a wake-up of the other thread, the largest part of a trivial call.
+ */
+export type CallBatch = CallMessage[];
+export type ResultBatch = CallResult[];
+
 export type ToWorker =
-  | CallMessage
+  | CallBatch
   | { kind: 'metrics'; id: number }
   | { kind: 'webview'; id: number; request: WebviewRequest; baseUrl: string };
 
 export type FromWorker =
-  | CallResult
+  | ResultBatch
   | { kind: 'ready'; info: EntrypointInfo }
   | { kind: 'failed'; error: SerializedError }
   | { kind: 'result'; id: number; ok: true; value: unknown }
