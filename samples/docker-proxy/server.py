@@ -1,11 +1,19 @@
 """A job served by the Python standard library alone: sums numbers on POST /api/v1/perform."""
 import json
 import os
+import re
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DEPLOYMENT_TIMESTAMP = int(os.environ.get("JOB_DEPLOYMENT_TIMESTAMP", "0"))
 PORT = int(os.environ.get("PORT", "7000"))
+# PUB forwards calls with their public prefix, /pub/job/<name>/<version>/...; probes come without it.
+PREFIX = re.compile(r"^/pub/job/[^/]+/[^/]+(?=/|$)")
+
+
+def route(raw_path):
+    """The request path without its query and PUB's prefix."""
+    return PREFIX.sub("", raw_path.split("?")[0]) or "/"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -18,7 +26,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        path = self.path.split("?")[0]
+        path = route(self.path)
         if path == "/live":
             # Lifecycle checks that the instance it just started answers, by this timestamp.
             self._send(200, {"live": True, "deployment_timestamp": DEPLOYMENT_TIMESTAMP})
@@ -28,7 +36,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": f"no route {path}"})
 
     def do_POST(self):
-        path = self.path.split("?")[0]
+        path = route(self.path)
         if path != "/api/v1/perform":
             self._send(404, {"error": f"no route {path}"})
             return

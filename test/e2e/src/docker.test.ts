@@ -1,0 +1,188 @@
+/**
+ * @module End to end on the `docker` infrastructure target, through `racetrack server` and the CLI: the
+ * TypeScript, Python and docker-proxy samples are deployed with two replicas, called through PUB and
+ * `racetrack call`, show their logs and image build logs, come back after `docker kill`, and are deleted;
+ * a local job moves to docker; docker-proxy is refused on local. Skipped only when no Docker Engine can start.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { JobDto } from '@racetrack/core';
+import { copyJob, liveJobProcesses, repoRoot, startTestServer, waitFor, type TestServer } from '@racetrack/testkit';
+import { getJson } from './helpers.ts';
+
+const run = promisify(execFile);
+const scripts = join(repoRoot, 'scripts/base-images');
+
+/** Starts dockerd and the offline base images with the project's scripts; returns why not when it cannot. */
+async function prepareEngine(): Promise<string | undefined> {
+  try {
+    await run(join(scripts, 'start-dockerd.sh'), [], { timeout: 90_000 });
+  } catch (error) {
+    const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`.trim();
+    return `no Docker Engine can start here: ${output || (error as Error).message}`;
+  }
+  await run(join(scripts, 'build.sh'), [], { timeout: 600_000 });
+  return undefined;
+}
+
+/** Ids of the running containers of one job version (the driver's labels), by replica. */
+async function runningContainers(name: string, version: string): Promise<Map<number, string>> {
+  const { stdout } = await run('docker', ['ps', '--filter', `label=racetrack.job-name=${name}`, '--filter', `label=racetrack.job-version=${version}`,
+    '--format', '{{.ID}} {{.Label "racetrack.replica"}}']);
+  const byReplica = new Map<number, string>();
+  for (const line of stdout.trim().split('\n').filter(Boolean)) {
+    const [id, replica] = line.split(' ');
+    byReplica.set(Number(replica), id ?? '');
+  }
+  return byReplica;
+}
+
+async function perform(url: string, numbers: number[]): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ numbers }) });
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) as unknown };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
+let server: TestServer | undefined;
+let skipReason: string | undefined;
+before(async () => {
+  skipReason = await prepareEngine();
+  if (skipReason) {
+    console.log(`# docker e2e skipped: ${skipReason}`);
+    return;
+  }
+  server = await startTestServer({ env: { RACETRACK_DOCKER: 'true', ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}) } });
+  const info = await getJson<{ infrastructure_targets: string[] }>(`${server.lifecycleUrl}/api/v1/info`);
+  assert.ok(info.body.infrastructure_targets.includes('docker'), `the server offers no docker target although the engine answers:\n${server.output().slice(-3000)}`);
+});
+after(async () => { await server?.stop(); });
+
+// Fixed names: images are reused across runs (tags carry the content hash) instead of piling up.
+const samples = [
+  { label: 'TypeScript adder', dir: 'samples/adder', name: 'e2e-dk-ts', logLine: undefined },
+  { label: 'Python adder', dir: 'samples/python-adder', name: 'e2e-dk-py', logLine: undefined },
+  { label: 'docker-proxy adder', dir: 'samples/docker-proxy', name: 'e2e-dk-proxy', logLine: /listening on 7000/ },
+];
+const version = '1.0.0';
+
+describe('the samples on the docker target', () => {
+  test('deploy, call, replicas, logs, build logs, a killed container returns, delete', { timeout: 240_000 }, async (t) => {
+    if (!server) {
+      t.skip(skipReason);
+      return;
+    }
+    const srv = server;
+    // Deployed side by side: the builds overlap and the file stays well inside its time budget.
+    const deployed = await Promise.all(samples.map(async (sample) => {
+      const dir = await copyJob(join(repoRoot, sample.dir), join(srv.workDir, sample.name), { name: sample.name, version, replicas: 2 });
+      return { sample, result: await srv.cli(['deploy', dir, '-e', 'infrastructure_target=docker', '--force'], { timeoutMs: 200_000 }) };
+    }));
+    for (const { sample, result } of deployed) assert.equal(result.code, 0, `${sample.label}: ${result.stdout}\n${result.stderr}`);
+
+    for (const { sample, result: deployment } of deployed) {
+      await t.test(sample.label, async () => {
+        const pubUrl = `${srv.pubUrl}/job/${sample.name}/${version}/api/v1/perform`;
+        const job = (await getJson<JobDto>(`${srv.lifecycleUrl}/api/v1/job/${sample.name}/${version}`)).body;
+        assert.equal(job.infrastructure_target, 'docker');
+        assert.equal(job.status, 'running');
+
+        // Through PUB and through `racetrack call`.
+        const viaPub = await waitFor('PUB to route to the job', async () => {
+          const answer = await perform(pubUrl, [40, 2]);
+          return answer.status === 200 ? answer : undefined;
+        }, 15_000);
+        assert.equal(viaPub.body, 42);
+        const called = await srv.cli(['call', sample.name, '/api/v1/perform', '{"numbers": [1, 2]}', '--version', version]);
+        assert.equal(called.code, 0, called.stderr);
+        assert.match(called.stdout, /\b3\b/);
+
+        // Two replicas, two containers, each serving.
+        assert.equal(job.replica_internal_names.length, 2);
+        assert.equal((await runningContainers(sample.name, version)).size, 2);
+        for (const address of job.replica_internal_names) assert.equal((await perform(`http://${address}/api/v1/perform`, [5, 5])).body, 10, `replica ${address}`);
+
+        // Job logs and the image build lines in the deployment's build logs.
+        const logs = await srv.cli(['logs', sample.name, '--version', version, '--tail', '50']);
+        assert.equal(logs.code, 0, logs.stderr);
+        assert.ok(logs.stdout.trim().length > 0, 'racetrack logs printed nothing');
+        if (sample.logLine) assert.match(logs.stdout, sample.logLine);
+        const imageLine = new RegExp(`image racetrack/job/${sample.name}:${version.replace(/\./g, '\\.')}-`);
+        const buildLogs = await srv.cli(['build-logs', sample.name, '--version', version]);
+        assert.equal(buildLogs.code, 0, buildLogs.stderr);
+        assert.match(buildLogs.stdout, imageLine, buildLogs.stdout);
+        // ...and the deploy command showed them while it followed the deployment.
+        assert.match(`${deployment.stdout}\n${deployment.stderr}`, imageLine, deployment.stdout);
+
+        // docker kill one container: the supervisor brings the replica back.
+        const before = await runningContainers(sample.name, version);
+        const victim = before.get(0);
+        assert.ok(victim, 'no container for replica 0');
+        await run('docker', ['kill', victim]);
+        await waitFor('the killed replica to run again', async () => {
+          const now = await runningContainers(sample.name, version);
+          return now.size === 2 && now.get(0) !== undefined;
+        }, 30_000, 200);
+        const healed = await waitFor('the job to be running and answer again', async () => {
+          const current = (await getJson<JobDto>(`${srv.lifecycleUrl}/api/v1/job/${sample.name}/${version}`)).body;
+          const answer = await perform(pubUrl, [2, 2]);
+          return current.status === 'running' && answer.status === 200 ? current : undefined;
+        }, 30_000, 200);
+        assert.ok(Number(healed.infrastructure_stats['number_of_restarts']) >= 1, JSON.stringify(healed.infrastructure_stats));
+
+        // Delete: PUB answers 404 and no container is left.
+        const deleted = await srv.cli(['delete', sample.name, '--version', version]);
+        assert.equal(deleted.code, 0, deleted.stderr);
+        await waitFor('PUB to answer 404', async () => (await perform(pubUrl, [1])).status === 404, 15_000);
+        assert.equal((await run('docker', ['ps', '-a', '-q', '--filter', `label=racetrack.job-name=${sample.name}`])).stdout.trim(), '');
+      });
+    }
+  });
+
+  test('docker-proxy deployed to local is refused with a message naming infrastructure_target: docker', async (t) => {
+    if (!server) {
+      t.skip(skipReason);
+      return;
+    }
+    const dir = await copyJob(join(repoRoot, 'samples/docker-proxy'), join(server.workDir, 'proxy-on-local'), { name: 'e2e-dk-proxy-local', version });
+    const result = await server.cli(['deploy', dir, '-e', 'infrastructure_target=local']);
+    assert.notEqual(result.code, 0);
+    assert.match(`${result.stdout}\n${result.stderr}`, /infrastructure_target: docker/);
+    const job = await fetch(`${server.lifecycleUrl}/api/v1/job/e2e-dk-proxy-local/${version}`);
+    assert.equal(job.status, 404);
+  });
+
+  test('racetrack move takes a local job to docker', { timeout: 120_000 }, async (t) => {
+    if (!server) {
+      t.skip(skipReason);
+      return;
+    }
+    const name = 'e2e-dk-move';
+    const dir = await copyJob(join(repoRoot, 'samples/adder'), join(server.workDir, name), { name, version });
+    const deployed = await server.cli(['deploy', dir, '--force']);
+    assert.equal(deployed.code, 0, `${deployed.stdout}\n${deployed.stderr}`);
+    assert.equal((await liveJobProcesses(server.dataDir)).length, 1);
+
+    const moved = await server.cli(['move', name, '--version', version, '--infrastructure', 'docker'], { timeoutMs: 150_000 });
+    assert.equal(moved.code, 0, `${moved.stdout}\n${moved.stderr}\n${server.output().slice(-3000)}`);
+    const job = (await getJson<JobDto>(`${server.lifecycleUrl}/api/v1/job/${name}/${version}`)).body;
+    assert.equal(job.infrastructure_target, 'docker');
+    assert.equal((await runningContainers(name, version)).size, 1);
+    assert.deepEqual(await liveJobProcesses(server.dataDir), [], 'the local process was left running');
+    const answer = await waitFor('the moved job to answer through PUB', async () => {
+      const result = await perform(`${server?.pubUrl}/job/${name}/${version}/api/v1/perform`, [40, 2]);
+      return result.status === 200 ? result : undefined;
+    }, 15_000);
+    assert.equal(answer.body, 42);
+
+    const deleted = await server.cli(['delete', name, '--version', version]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal((await runningContainers(name, version)).size, 0);
+  });
+});
