@@ -41,6 +41,10 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
       await cleanup().catch((error: unknown) => logger.error({ err: describeError(error) }, 'shutdown step failed'));
     }
   };
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= runCleanups().then(() => logger.info('racetrack server stopped')));
+  // From the start: a SIGTERM while the supervisor's first pass still runs must stop the jobs started so far too.
+  if (options.handleSignals !== false) installSignalHandlers(close);
 
   try {
     let database: Database | undefined;
@@ -122,9 +126,6 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
     }
     logger.info({ url, dataDir: needsState ? config.dataDir : undefined, components: [...config.components] }, 'racetrack server listening');
 
-    let closing: Promise<void> | undefined;
-    const close = () => (closing ??= runCleanups().then(() => logger.info('racetrack server stopped')));
-    if (options.handleSignals !== false) installSignalHandlers(close);
     return { url, config, lifecycle, close };
   } catch (error) {
     await runCleanups();
