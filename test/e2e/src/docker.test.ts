@@ -40,6 +40,13 @@ async function runningContainers(name: string, version: string): Promise<Map<num
   return byReplica;
 }
 
+/** Whether a container runs, and when it was last started. */
+async function startedAt(id: string): Promise<{ running: boolean; at: string }> {
+  const { stdout } = await run('docker', ['inspect', '-f', '{{.State.Running}} {{.State.StartedAt}}', id]);
+  const [running, at] = stdout.trim().split(' ');
+  return { running: running === 'true', at: at ?? '' };
+}
+
 async function perform(url: string, numbers: number[]): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ numbers }) });
   const text = await response.text();
@@ -120,21 +127,22 @@ describe('the samples on the docker target', () => {
         // ...and the deploy command showed them while it followed the deployment.
         assert.match(`${deployment.stdout}\n${deployment.stderr}`, imageLine, deployment.stdout);
 
-        // docker kill one container: the supervisor brings the replica back.
-        const before = await runningContainers(sample.name, version);
-        const victim = before.get(0);
+        // docker kill one container: the supervisor starts it again (same container, a new start time).
+        const victim = (await runningContainers(sample.name, version)).get(0);
         assert.ok(victim, 'no container for replica 0');
+        const startedBefore = await startedAt(victim);
         await run('docker', ['kill', victim]);
-        await waitFor('the killed replica to run again', async () => {
-          const now = await runningContainers(sample.name, version);
-          return now.size === 2 && now.get(0) !== undefined;
+        await waitFor('the killed container to run again', async () => {
+          const state = await startedAt(victim);
+          return state.running && state.at !== startedBefore.at;
         }, 30_000, 200);
-        const healed = await waitFor('the job to be running and answer again', async () => {
+        const healed = await waitFor('the job to count the restart and answer again', async () => {
           const current = (await getJson<JobDto>(`${srv.lifecycleUrl}/api/v1/job/${sample.name}/${version}`)).body;
           const answer = await perform(pubUrl, [2, 2]);
-          return current.status === 'running' && answer.status === 200 ? current : undefined;
+          return current.status === 'running' && answer.status === 200 && Number(current.infrastructure_stats['number_of_restarts']) >= 1 ? current : undefined;
         }, 30_000, 200);
-        assert.ok(Number(healed.infrastructure_stats['number_of_restarts']) >= 1, JSON.stringify(healed.infrastructure_stats));
+        assert.equal(healed.replica_internal_names.length, 2);
+        assert.equal((await runningContainers(sample.name, version)).size, 2);
 
         // Delete: PUB answers 404 and no container is left.
         const deleted = await srv.cli(['delete', sample.name, '--version', version]);
