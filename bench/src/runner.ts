@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { writeJobSchema } from '@racetrack/signature';
 
 const seconds = Number(process.env['RUNNER_BENCH_SECONDS'] ?? 5);
+/** `info` measures the runner with its access log on (lines go to /dev/null); default `warn`. */
+const logLevel = process.env['RUNNER_BENCH_LOG_LEVEL'] ?? 'warn';
 const connections = 32;
 const payload = '{"numbers":[40,2]}';
 const path = '/api/v1/perform';
@@ -75,8 +77,8 @@ async function startRunner(schemaFile: string, isolation: 'worker' | 'none'): Pr
   const entrypoint = fileURLToPath(new URL('../../samples/adder/job.ts', import.meta.url));
   const port = await freePort();
   const child = spawn(process.execPath, [main, '--entrypoint', entrypoint, '--schema', schemaFile, '--port', String(port), '--host', '127.0.0.1', '--isolation', isolation], {
-    env: { ...process.env, LOG_LEVEL: 'warn', JOB_NAME: 'adder' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: logLevel, JOB_NAME: 'adder' },
+    stdio: ['ignore', logLevel === 'warn' ? 'inherit' : 'ignore', 'inherit'],
   });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
     const schemaFile = join(dir, 'perform.schema.json');
     await writeJobSchema(fileURLToPath(new URL('../../samples/adder/job.ts', import.meta.url)), schemaFile);
     const targets = [await startRaw(), await startRunner(schemaFile, 'worker'), await startRunner(schemaFile, 'none')];
-    console.log(`POST ${path} ${payload}, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s, loopback, ${cpus().length} cores shared by load and servers; load average ${loadavg()[0]?.toFixed(1)}`);
+    console.log(`POST ${path} ${payload}, ${connections} connections, ${rounds} interleaved rounds of ${seconds} s, loopback, runner LOG_LEVEL ${logLevel}, ${cpus().length} cores shared by load and servers; load average ${loadavg()[0]?.toFixed(1)}`);
     for (const target of targets) await load(target, { duration: 1 });
     // Interleaved rounds, best of each: other load on a shared machine then hurts every target alike.
     const best = new Map<string, Figures>();

@@ -21,14 +21,18 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
     if (logger.isLevelEnabled('debug') || (logger.isLevelEnabled('info') && !quietPaths.test(pathOf(request.url)))) {
       const path = pathOf(request.url);
       const level = quietPaths.test(path) ? 'debug' : 'info';
+      // Written on the root logger with the request's bindings inline: no per-request child logger.
+      const caller = config.logCallerName ? request.headers[config.callerHeader] : undefined;
       const line = {
+        request_id: request.id,
+        ...(typeof caller === 'string' ? { caller } : {}),
         endpoint: request.routeOptions.url ?? path,
         method: request.method,
         path,
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       };
-      request.log[level](line, 'request done');
+      logger[level](line, 'request done');
     }
     done();
   });
