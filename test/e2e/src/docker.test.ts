@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { JobDto } from '@racetrack/core';
@@ -164,6 +165,20 @@ describe('the samples on the docker target', () => {
     assert.match(`${result.stdout}\n${result.stderr}`, /infrastructure_target: docker/);
     const job = await fetch(`${server.lifecycleUrl}/api/v1/job/e2e-dk-proxy-local/${version}`);
     assert.equal(job.status, 404);
+  });
+
+  test('a docker-proxy Dockerfile that fails to build shows the failing step and its output', async (t) => {
+    if (!server) {
+      t.skip(skipReason);
+      return;
+    }
+    const dir = await copyJob(join(repoRoot, 'samples/docker-proxy'), join(server.workDir, 'broken-proxy'), { name: 'e2e-dk-broken', version });
+    await writeFile(join(dir, 'Dockerfile'), 'FROM python:3.11-slim-bookworm\nRUN echo about to fail && exit 3\n');
+    const result = await server.cli(['deploy', dir, '--force']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /failed.*RUN echo about to fail && exit 3.*exit code: 3/);
+    assert.match(result.stderr, /^ {2}about to fail$/m);
+    assert.equal((await fetch(`${server.lifecycleUrl}/api/v1/job/e2e-dk-broken/${version}`)).status, 404);
   });
 
   test('racetrack move takes a local job to docker', { timeout: 120_000 }, async (t) => {
