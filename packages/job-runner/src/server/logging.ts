@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { RunnerConfig } from '../config/index.ts';
 import type { JobMetrics } from './metrics.ts';
+import { AccessLog } from './access-log.ts';
 
 const quietPaths = /\/(live|ready|health|metrics)\/?$/;
 
@@ -13,6 +14,7 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
     return new LazyChildLogger(logger, all, options as Record<string, unknown> | undefined) as unknown as FastifyBaseLogger;
   });
   const logger = app.log as FastifyBaseLogger & { isLevelEnabled(level: string): boolean };
+  const accessLog = new AccessLog(logger);
   app.addHook('onResponse', (request, reply, done) => {
     metrics.commonsDuration.observe(reply.elapsedTime / 1000);
     metrics.counts.commonsDone++;
@@ -21,9 +23,8 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
     if (logger.isLevelEnabled('debug') || (logger.isLevelEnabled('info') && !quietPaths.test(pathOf(request.url)))) {
       const path = pathOf(request.url);
       const level = quietPaths.test(path) ? 'debug' : 'info';
-      // Written on the root logger with the request's bindings inline: no per-request child logger.
       const caller = config.logCallerName ? request.headers[config.callerHeader] : undefined;
-      const line = {
+      accessLog.write(level, {
         request_id: request.id,
         ...(typeof caller === 'string' ? { caller } : {}),
         endpoint: request.routeOptions.url ?? path,
@@ -31,8 +32,7 @@ export function installRequestLogging(app: FastifyInstance, config: RunnerConfig
         path,
         status: reply.statusCode,
         duration_ms: Math.round(reply.elapsedTime * 100) / 100,
-      };
-      logger[level](line, 'request done');
+      });
     }
     done();
   });
