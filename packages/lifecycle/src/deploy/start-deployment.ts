@@ -35,10 +35,14 @@ export async function startDeployment(
   if (typeof payload !== 'object' || payload === null || typeof payload.manifest !== 'object' || payload.manifest === null) {
     throw new RacetrackError('BAD_REQUEST', 'the request body must be JSON with a "manifest" object (the merged job.yaml)');
   }
-  const { manifest, warnings } = validateManifest(payload.manifest);
+  const validated = validateManifest(payload.manifest);
+  const { warnings } = validated;
+  // The job type must see the target the job will really run on (docker-proxy refuses local),
+  // so the server's default is written into the manifest before the job type validates it.
+  const target = validated.manifest.infrastructure_target ?? ctx.config.defaultInfrastructureTarget;
+  const manifest = { ...validated.manifest, infrastructure_target: target };
   const jobType = ctx.jobTypes.resolve(manifest.jobtype);
   warnings.push(...jobType.validate(manifest as unknown as Record<string, unknown>));
-  const target = manifest.infrastructure_target ?? ctx.config.defaultInfrastructureTarget;
   driverFor(ctx, target);
   if (payload.build_context !== undefined && payload.build_context !== null && typeof payload.build_context !== 'string') {
     throw new RacetrackError('BUILD_CONTEXT_INVALID', 'build_context must be a base64 string of a .tar.gz of the job directory');

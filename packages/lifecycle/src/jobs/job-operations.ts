@@ -39,9 +39,21 @@ export async function moveJob(ctx: LifecycleContext, row: JobRow, target: unknow
     throw new RacetrackError('BAD_REQUEST', `job ${row.name} ${row.version} already runs on "${target}"; pick another target`);
   }
   driverFor(ctx, target);
+  // A job type may refuse a target (docker-proxy cannot run as a local process): say so before touching anything.
+  ctx.jobTypes.resolve(String(row.manifest?.['jobtype'])).validate({ ...row.manifest, infrastructure_target: target });
   const former = ctx.drivers.get(row.infrastructureTarget);
   await ctx.jobs.update(row.id, { status: 'starting' });
-  const moved = await provisionJob(ctx, row, { target });
+  let moved: JobRow;
+  try {
+    moved = await provisionJob(ctx, row, { target });
+  } catch (error) {
+    // The former instances still serve: undo the half-started move and keep the job where it was.
+    await ctx.jobs.update(row.id, { status: row.status, error: `moving to "${target}" failed: ${describeError(error)}` });
+    await ctx.drivers.get(target)?.remove(row.name, row.version).catch((cleanupError: unknown) =>
+      ctx.logger.error({ job: row.name, version: row.version, target, err: describeError(cleanupError) },
+        'could not remove the instances started by a failed move'));
+    throw error;
+  }
   if (former) await former.remove(row.name, row.version);
   return moved;
 }

@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@racetrack/core';
@@ -24,7 +24,10 @@ test('a job moved to another target runs there and no longer on the former one',
   const drivers = new Map<string, InfraDriver>([
     ['local', createLocalDriver({ dataDir: join(dataDir, 'a'), stopGraceMs: 1000 })],
     ['other', createLocalDriver({ dataDir: join(dataDir, 'b'), stopGraceMs: 1000 })],
+    // A target that cannot start anything: its data dir is a plain file.
+    ['broken', createLocalDriver({ dataDir: join(dataDir, 'broken-file'), stopGraceMs: 1000 })],
   ]);
+  await writeFile(join(dataDir, 'broken-file'), 'not a directory');
   cleanups.push(async () => {
     for (const driver of drivers.values()) for (const i of await driver.list()) await driver.remove(i.jobName, i.version);
     await database.close();
@@ -52,4 +55,15 @@ test('a job moved to another target runs there and no longer on the former one',
   });
   assert.equal(await response.json(), 42);
   await assert.rejects(moveJob(lifecycle.context, moved, 'other'), /already runs on "other"/);
+
+  // A move that fails on the new target leaves the job serving where it was, with the reason recorded.
+  await assert.rejects(moveJob(lifecycle.context, moved, 'broken'));
+  const kept = await findJob(lifecycle.context, 'adder', '0.0.1');
+  assert.equal(kept.infrastructureTarget, 'other');
+  assert.equal(kept.status, 'running');
+  assert.ok(kept.error, 'the failed move is recorded on the job');
+  const stillServing = await fetch(`http://${kept.addresses[0]}/api/v1/perform`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ numbers: [1, 2] }),
+  });
+  assert.equal(await stillServing.json(), 3);
 });
