@@ -7,6 +7,7 @@ import { RacetrackError } from '@racetrack/core';
 import type { JobArtefact } from '@racetrack/infra';
 import type { LocalBuildContext } from '../core/job-type.ts';
 import { installDependencies, linkJobRunner } from './install.ts';
+import { writeJobSchemaIsolated } from './schema-worker.ts';
 import { transpileUnstrippable } from './transpile.ts';
 import { readNodeExtra } from './validate.ts';
 
@@ -33,9 +34,8 @@ export async function buildNodeJob(context: LocalBuildContext): Promise<Extract<
 
   const schemaPath = path.join(workspaceDir, workspaceFiles.schema);
   log('extracting the perform() signature into perform.schema.json');
-  // Loaded lazily: the signature package pulls in the TypeScript compiler, which a server not building never needs.
-  const { writeJobSchema } = await import('@racetrack/signature');
-  await writeJobSchema(entrypoint, schemaPath, extra.entrypoint_class ? { className: extra.entrypoint_class } : {});
+  // In a worker that exits when idle: the TypeScript compiler would otherwise stay in the server's memory.
+  await writeJobSchemaIsolated(entrypoint, schemaPath, extra.entrypoint_class ? { className: extra.entrypoint_class } : {});
 
   // After the schema: transpiling erases the types the schema is read from.
   await transpileUnstrippable(workspaceDir, log);
