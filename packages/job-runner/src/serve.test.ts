@@ -78,6 +78,9 @@ describe('a job served from a file in a worker thread', () => {
     const malformed = await post(`${job.url}/api/v1/perform`, '{"numbers": [1,');
     assert.equal(malformed.status, 400);
     assert.match((malformed.body as { error: string }).error, /not valid JSON/);
+    for (const poisoned of ['{"numbers": [1], "__proto__": {"x": 1}}', '{"numbers": [1], "\\u005f_proto__": {"x": 1}}']) {
+      assert.equal((await post(`${job.url}/api/v1/perform`, poisoned)).status, 400, `refused: ${poisoned}`);
+    }
     const big = await post(`${job.url}/api/v1/perform`, JSON.stringify({ numbers: Array.from({ length: 500 }, () => 1) }));
     assert.equal(big.status, 413);
     assert.equal((big.body as { type: string }).type, 'FST_ERR_CTP_BODY_TOO_LARGE');

@@ -54,13 +54,15 @@ export function registerEndpoints(app: FastifyInstance, deps: CallDeps, info: En
       body,
       response: { 200: { description: 'The result', ...method.output } },
     };
-    app.post(`/api/v1${path}`, { schema }, async (request, reply) => {
+    const endpoint = `/api/v1${path}`;
+    // Not async: the call's own promise is handed to fastify, one promise less per request.
+    app.post(endpoint, { schema }, (request, reply) => {
       const args = toArguments(method.parameters, (request.body ?? {}) as Record<string, unknown>);
       const context = requestContext(request, deps.config);
-      const text = await deps.metrics.track(`/api/v1${path}`, () => deps.limiter.run(() => deps.host.call(path, args, context)));
-      return reply.type('application/json; charset=utf-8').send(text);
+      return deps.metrics.track(endpoint, () => deps.limiter.run(() => deps.host.call(path, args, context)))
+        .then((text) => reply.type('application/json; charset=utf-8').send(text));
     });
-    postOnly(app, `/api/v1${path}`);
+    postOnly(app, endpoint);
   }
   const perform = schemas.get('/perform');
   const listing = perform ? listParameters(perform.parameters) : [];
