@@ -25,6 +25,8 @@ export interface ProvisionOptions {
    * addresses are in the registry; they stop `retireDelayMs` later, once PUB has picked up the new ones.
    */
   replaceRunning?: boolean;
+  /** The deployment asked for `--no-cache`: passed to the driver, which may build an image (docker). */
+  noCache?: boolean;
 }
 
 /** Starts `row.replicas` instances with a fresh deployment timestamp, waits for /live and /ready, marks the job running. */
@@ -61,6 +63,7 @@ export async function provisionJob(ctx: LifecycleContext, row: JobRow, options: 
     env,
     deploymentTimestamp,
     ...(resources ? { resources } : {}),
+    ...(options.noCache ? { noCache: true } : {}),
   }, keepPrevious ? { keepPrevious: true } : {});
   const addresses = [...instances].sort((a, b) => a.replica - b.replica).map((i) => i.address);
   try {

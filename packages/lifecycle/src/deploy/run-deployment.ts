@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '@racetrack/core';
 import type { JobRow } from '@racetrack/db';
-import type { BuildSource, LifecycleContext } from '../service/types.ts';
+import type { BuildSource } from '@racetrack/builder';
+import type { LifecycleContext } from '../service/types.ts';
 import { createLogBuffer, type LogBuffer } from './log-buffer.ts';
 import { driverFor, provisionJob, recentJobLogs } from './provision.ts';
 import type { InfraDriver } from '@racetrack/infra';
@@ -47,6 +48,7 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
   };
   let created: JobRow | undefined;
   let row: JobRow | undefined;
+  const noCache = d.payload.build_flags?.includes('--no-cache') ?? false;
   try {
     const built = await ctx.builder.build({
       deploymentId: d.id,
@@ -54,7 +56,7 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
       source: sourceOf(d),
       buildEnv: { ...manifest.build_env, ...d.payload.secret_vars?.build_env },
       secretKeys: Object.keys(d.payload.secret_vars?.build_env ?? {}),
-      noCache: d.payload.build_flags?.includes('--no-cache') ?? false,
+      noCache,
       onLog: (line) => logs.push(line),
       onPhase: setPhase,
     });
@@ -85,7 +87,7 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
       row = created;
     }
     if (!row) throw new Error('the job was deleted while it was being deployed');
-    const running = await provisionJob(ctx, row, { onPhase: setPhase, replaceRunning });
+    const running = await provisionJob(ctx, row, { onPhase: setPhase, replaceRunning, noCache });
     setPhase('post-deploy hooks');
     await phaseWrites;
     await logs.stop();

@@ -1,42 +1,15 @@
 /** @module What lifecycle needs from its collaborators, stated structurally so the composition root wires real ones. */
 import type { Logger } from '@racetrack/core';
 import type { Database, DeploymentRepository, JobRepository } from '@racetrack/db';
-import type { InfraDriver, JobArtefact } from '@racetrack/infra';
+import type { Builder } from '@racetrack/builder';
+import type { InfraDriver } from '@racetrack/infra';
 import type { JobTypeRegistry } from '@racetrack/job-types';
 import type { LifecycleConfig } from '../config/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { LifecycleMetrics } from '../metrics/index.ts';
 
-/** Where the builder takes the job's source from. */
-export type BuildSource =
-  | { kind: 'git'; remote: string; branch?: string; directory?: string; credentials?: { username: string; password: string } }
-  | { kind: 'archive'; base64TarGz: string; directory?: string };
-
-export interface BuildRequest {
-  deploymentId: string;
-  manifest: Record<string, unknown>;
-  source: BuildSource;
-  buildEnv: Record<string, string>;
-  /** Names in buildEnv whose values are secret (kept out of build logs). */
-  secretKeys?: string[];
-  noCache: boolean;
-  onLog: (line: string) => void;
-  onPhase: (phase: string) => void;
-}
-
-export interface BuildResult {
-  artefact: JobArtefact;
-  cacheHit: boolean;
-  gitVersion?: string | null;
-  jobTypeVersion: string;
-  contentHash?: string;
-  warnings: string[];
-}
-
-/** The builder as lifecycle uses it (@racetrack/builder's createBuilder() fits). */
-export interface DeployBuilder {
-  build(request: BuildRequest): Promise<BuildResult>;
-}
+/** The builder as lifecycle uses it: only `build` (@racetrack/builder's createBuilder() provides it). */
+export type DeployBuilder = Pick<Builder, 'build'>;
 
 /** Everything a lifecycle instance works with, created once by the composition root. */
 export interface LifecycleDeps {
