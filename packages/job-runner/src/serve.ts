@@ -3,6 +3,7 @@
  * the job's endpoints appear when the entrypoint is constructed (spec 7.1).
  */
 import http from 'node:http';
+import { flushCompileCache } from 'node:module';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import type { EntrypointSource } from './host/entrypoint.ts';
 import type { EntrypointHost } from './host/protocol.ts';
 import { WorkerHost } from './host/worker-host.ts';
 import type { JobSchema } from './schema/types.ts';
-import { buildApp, createLimiter, type AppParts } from './server/app.ts';
+import { buildApp, createLimiter, loadDocs, type AppParts } from './server/app.ts';
 import { JobMetrics } from './server/metrics.ts';
 import { startingState, type JobState } from './server/state.ts';
 
@@ -109,7 +110,10 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
       logger.error({ err: error }, 'job worker thread died');
     };
   }
-  const started = host.start().then(
+  const starting = host.start();
+  // Only the full app needs the docs module: it loads here while the entrypoint starts.
+  void loadDocs().catch((error: unknown) => logger.error({ err: error }, 'could not load the docs module'));
+  const started = starting.then(
     async (info) => {
       state.info = info;
       const full = await buildApp(parts);
@@ -118,6 +122,7 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
       state.ready = true;
       await previous.app.close();
       logger.info({ endpoints: Object.keys(info.endpoints) }, 'job entrypoint ready');
+      afterReady(metrics, logger);
     },
   ).catch(
     (error: unknown) => {
@@ -143,4 +148,15 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
       await host.close();
     },
   };
+}
+
+/**
+ * Work kept off the path to /ready: the metrics registry, then writing Node's compile cache
+ * (a no-op unless NODE_COMPILE_CACHE is set). Node writes it only on a clean exit, and a redeployed
+ * job's next start should not depend on how this instance ends.
+ */
+function afterReady(metrics: JobMetrics, logger: Logger): void {
+  metrics.prepare()
+    .then(() => flushCompileCache())
+    .catch((error: unknown) => logger.error({ err: error }, 'could not build the metrics registry or write the compile cache'));
 }

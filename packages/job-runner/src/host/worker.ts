@@ -1,4 +1,5 @@
 /** @module The worker thread's main: loads the entrypoint and answers the server's messages. */
+import { flushCompileCache } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadEntrypoint, serializeError, type EntrypointSource, type LoadedEntrypoint } from './entrypoint.ts';
 import type { CallBatch, CallMessage, CallResult, ResultBatch, ToWorker } from './worker-messages.ts';
@@ -14,6 +15,8 @@ try {
 } catch (error) {
   port.postMessage({ kind: 'failed', error: serializeError(error) });
 }
+// The job's modules are loaded: write their compile cache now (no-op without NODE_COMPILE_CACHE), not only at a clean exit.
+if (loaded) flushCompileCache();
 
 port.on('message', (message: ToWorker) => {
   if (Array.isArray(message)) callAll(message);

@@ -10,7 +10,6 @@ import type { RunnerConfig } from '../config/index.ts';
 import type { EntrypointHost } from '../host/protocol.ts';
 import type { JobSchema } from '../schema/types.ts';
 import { ConcurrencyLimiter } from './concurrency.ts';
-import { registerOpenApi, registerSwaggerUi } from './docs.ts';
 import { endpointSchemas, registerEndpoints } from './endpoints.ts';
 import { formatValidationErrors, installErrorHandlers } from './errors.ts';
 import { assignedRequestId, frontListener } from './front.ts';
@@ -38,6 +37,13 @@ export interface AppParts {
 export interface BuiltApp {
   app: FastifyInstance;
   listener: http.RequestListener;
+}
+
+let docs: Promise<typeof import('./docs.ts')> | undefined;
+/** Loads the OpenAPI/Swagger UI module (and @fastify/swagger*) once; only the full app needs it, so startup can begin loading it after listening. */
+export function loadDocs(): Promise<typeof import('./docs.ts')> {
+  docs ??= import('./docs.ts');
+  return docs;
 }
 
 /** Creates the limiter configured by the manifest. */
@@ -71,7 +77,7 @@ export async function buildApp(parts: AppParts): Promise<BuiltApp> {
   installRequestLogging(app, config, parts.metrics);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   if (state.info) {
-    await registerOpenApi(app, config);
+    await (await loadDocs()).registerOpenApi(app, config);
   }
   const prefixes = ['', `/pub/job/${config.jobName}/:version`, `/pub/fatman/${config.jobName}/:version`];
   for (const prefix of prefixes) {
@@ -102,7 +108,7 @@ async function registerScope(scope: FastifyInstance, parts: AppParts, hide: bool
   registerEndpoints(scope, parts, info, schemas, hide);
   await registerStaticEndpoints(scope, parts.rootDir, info.staticEndpoints, hide);
   if (info.hasWebview) await registerWebview(scope, parts.host, config, parts.rootDir, hide);
-  await registerSwaggerUi(scope, config);
+  await (await loadDocs()).registerSwaggerUi(scope, config);
 }
 
 function registerMetricsRoute(scope: FastifyInstance, parts: AppParts, hide: boolean): void {

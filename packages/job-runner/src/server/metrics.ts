@@ -1,5 +1,5 @@
 /** @module Prometheus metrics of the job (spec 7.5 names, plus in-flight gauges and the user's metrics()). */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import type { UserMetric } from '../host/protocol.ts';
 import { histogramHeader, PlainHistogram } from './histogram.ts';
 
@@ -16,7 +16,8 @@ interface EndpointCounts {
  * counters and gauges read them when Prometheus scrapes, which keeps a trivial call cheap.
  */
 export class JobMetrics {
-  readonly registry = new Registry();
+  /** Built by prepare(): prom-client is loaded off the path to /live and /ready. */
+  private registry: Promise<Registry> | undefined;
   /** HTTP-level counts (every request, probes included). */
   readonly counts = { commonsStarted: 0, commonsDone: 0, commonsErrors: 0, started: 0, done: 0, lastCall: 0 };
   private readonly endpoints = new Map<string, EndpointCounts>();
@@ -27,8 +28,15 @@ export class JobMetrics {
   /** Duration of every HTTP request (commons_request_duration), in seconds. */
   readonly commonsDuration = new PlainHistogram();
 
-  constructor() {
-    const registers = [this.registry];
+  /** Loads prom-client and builds the registry (default metrics included); the first scrape awaits it. */
+  prepare(): Promise<Registry> {
+    this.registry ??= import('prom-client').then((client) => this.build(client));
+    return this.registry;
+  }
+
+  private build({ Counter, Gauge, Registry, collectDefaultMetrics }: typeof import('prom-client')): Registry {
+    const registry = new Registry();
+    const registers = [registry];
     const total = (name: string, help: string, read: () => number) =>
       new Counter({ name, help, registers, collect(this: Counter) { syncCounter(this, read()); } });
     const perEndpoint = (name: string, help: string, read: (counts: EndpointCounts) => number, kind: 'counter' | 'gauge') => {
@@ -55,7 +63,8 @@ export class JobMetrics {
     total('commons_requests_started_total', 'HTTP requests started', () => this.counts.commonsStarted);
     total('commons_requests_done_total', 'HTTP requests finished', () => this.counts.commonsDone);
     total('commons_internal_server_errors_total', 'HTTP requests answered with a 5xx status', () => this.counts.commonsErrors);
-    collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: registry });
+    return registry;
   }
 
   /** Measures one endpoint call: counts, in-flight, duration, and server errors (status >= 500). */
@@ -96,7 +105,7 @@ export class JobMetrics {
 
   /** Prometheus text: the runner's metrics followed by the user's. */
   async render(userMetrics: UserMetric[]): Promise<string> {
-    return this.renderHistograms() + (await this.registry.metrics()) + renderUserMetrics(userMetrics);
+    return this.renderHistograms() + (await (await this.prepare()).metrics()) + renderUserMetrics(userMetrics);
   }
 
   private renderHistograms(): string {

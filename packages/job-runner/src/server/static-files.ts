@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import mime from 'mime';
 import { RacetrackError } from '@racetrack/core';
 import type { StaticEntry } from '../host/protocol.ts';
 
@@ -46,7 +45,10 @@ async function insideRoot(root: string, relative: string): Promise<string | unde
   return real === root || real.startsWith(root + path.sep) ? real : undefined;
 }
 
-function sendFile(reply: FastifyReply, file: string, mimetype: string | undefined): FastifyReply {
-  const type = mimetype ?? mime.getType(file) ?? 'text/plain';
+let mime: Promise<typeof import('mime').default> | undefined;
+
+// mime's tables are loaded at the first file served, not at startup.
+async function sendFile(reply: FastifyReply, file: string, mimetype: string | undefined): Promise<FastifyReply> {
+  const type = mimetype ?? (await (mime ??= import('mime').then((module) => module.default))).getType(file) ?? 'text/plain';
   return reply.type(type).send(createReadStream(file));
 }
