@@ -181,6 +181,46 @@ describe('the samples on the docker target', () => {
     assert.equal((await fetch(`${server.lifecycleUrl}/api/v1/job/e2e-dk-broken/${version}`)).status, 404);
   });
 
+  test('deploy --no-cache rebuilds the docker image instead of reusing it', { timeout: 120_000 }, async (t) => {
+    if (!server) {
+      t.skip(skipReason);
+      return;
+    }
+    const name = 'e2e-dk-nocache';
+    const dir = await copyJob(join(repoRoot, 'samples/docker-proxy'), join(server.workDir, name), { name, version });
+    const first = await server.cli(['deploy', dir, '-e', 'infrastructure_target=docker', '--force'], { timeoutMs: 100_000 });
+    assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
+    const image = /image (racetrack\/job\/\S+)/.exec(`${first.stdout}\n${first.stderr}`)?.[1];
+    assert.ok(image, `the deploy output names no job image:\n${first.stdout}\n${first.stderr}`);
+    const imageIdOf = async () => (await run('docker', ['image', 'inspect', '-f', '{{.Id}}', image])).stdout.trim();
+    const before = await imageIdOf();
+
+    const again = await server.cli(['deploy', dir, '-e', 'infrastructure_target=docker', '--force', '--no-cache'], { timeoutMs: 100_000 });
+    const output = `${again.stdout}\n${again.stderr}`;
+    assert.equal(again.code, 0, output);
+    assert.ok(output.includes(`building image ${image} (no cache)`), `the image was not rebuilt without cache:\n${output}`);
+    assert.doesNotMatch(output, /already built for this content/);
+    assert.notEqual(await imageIdOf(), before, 'the image id did not change after a --no-cache build');
+
+    const deleted = await server.cli(['delete', name, '--version', version]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+  });
+
+  test('a container that exits at start fails the deploy with its last log lines', { timeout: 120_000 }, async (t) => {
+    if (!server) {
+      t.skip(skipReason);
+      return;
+    }
+    const name = 'e2e-dk-exits';
+    const dir = await copyJob(join(repoRoot, 'test/e2e/fixtures/exits-at-start'), join(server.workDir, name), { name, version });
+    const result = await server.cli(['deploy', dir, '--force'], { timeoutMs: 100_000 });
+    const output = `${result.stdout}\n${result.stderr}`;
+    assert.notEqual(result.code, 0, output);
+    assert.match(output, /exits-at-start: DATABASE_URL is not set, giving up/);
+    assert.equal((await fetch(`${server.lifecycleUrl}/api/v1/job/${name}/${version}`)).status, 404);
+    assert.equal((await run('docker', ['ps', '-a', '-q', '--filter', `label=racetrack.job-name=${name}`])).stdout.trim(), '');
+  });
+
   test('racetrack move takes a local job to docker', { timeout: 120_000 }, async (t) => {
     if (!server) {
       t.skip(skipReason);

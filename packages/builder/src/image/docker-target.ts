@@ -31,6 +31,7 @@ export async function createDockerTarget(options: DockerTargetOptions = {}): Pro
         workspaceDir: spec.artefact.cwd,
         env: spec.env,
         docker,
+        noCache: spec.noCache ?? false,
         ...(onBuildLog ? { onLog: (line: string) => onBuildLog(spec.jobName, spec.version, line) } : {}),
       });
       return built.image;

@@ -23,6 +23,8 @@ export interface JobInstanceSpec {
   /** Unix seconds, passed as JOB_DEPLOYMENT_TIMESTAMP; `/live` must echo it. */
   deploymentTimestamp: number;
   resources?: { memory_min?: string; memory_max?: string; cpu_min?: string; cpu_max?: string };
+  /** `--no-cache` of this deployment: drivers that build an image rebuild it without the build cache. */
+  noCache?: boolean;
 }
 
 /** One running (or dead) instance as the driver sees it. */
