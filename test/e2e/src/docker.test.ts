@@ -216,6 +216,7 @@ describe('the samples on the docker target', () => {
     const result = await server.cli(['deploy', dir, '--force'], { timeoutMs: 100_000 });
     const output = `${result.stdout}\n${result.stderr}`;
     assert.notEqual(result.code, 0, output);
+    assert.match(output, /exited with code 3/);
     assert.match(output, /exits-at-start: DATABASE_URL is not set, giving up/);
     assert.equal((await fetch(`${server.lifecycleUrl}/api/v1/job/${name}/${version}`)).status, 404);
     assert.equal((await run('docker', ['ps', '-a', '-q', '--filter', `label=racetrack.job-name=${name}`])).stdout.trim(), '');
