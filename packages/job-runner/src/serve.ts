@@ -15,7 +15,7 @@ import type { EntrypointSource } from './host/entrypoint.ts';
 import type { EntrypointHost } from './host/protocol.ts';
 import { WorkerHost } from './host/worker-host.ts';
 import type { JobSchema } from './schema/types.ts';
-import { buildApp, createLimiter, loadDocs, type AppParts } from './server/app.ts';
+import { buildApp, createLimiter, loadDocs, type AppParts, type BuiltApp } from './server/app.ts';
 import { JobMetrics } from './server/metrics.ts';
 import { startingState, type JobState } from './server/state.ts';
 
@@ -94,14 +94,6 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
     limiter,
     jobSchema: typeof options.schema === 'object' ? options.schema : undefined,
   };
-  let current = await buildApp(parts);
-  const server = http.createServer((request, response) => current.listener(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, job: config.jobName, version: config.jobVersion }, 'job server listening; constructing the entrypoint');
   if (host instanceof WorkerHost) {
     host.onExit = (error) => {
       state.live = false;
@@ -110,17 +102,21 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
       logger.error({ err: error }, 'job worker thread died');
     };
   }
-  const starting = host.start();
-  // Only the full app needs the docs module: it loads here while the entrypoint starts.
-  void loadDocs().catch((error: unknown) => logger.error({ err: error }, 'could not load the docs module'));
+  let markListening = (): void => {};
+  const listening = new Promise<void>((resolve) => (markListening = resolve));
+  // A worker starts the entrypoint while the startup app is built (the full app is swapped in only once
+  // listening); in-thread user code could block the thread, so it starts after the probes answer.
+  const starting = host instanceof WorkerHost ? host.start() : listening.then(() => host.start());
+  let current: BuiltApp | undefined;
   const started = starting.then(
     async (info) => {
+      await listening;
       state.info = info;
       const full = await buildApp(parts);
       const previous = current;
       current = full;
       state.ready = true;
-      await previous.app.close();
+      await previous?.app.close();
       logger.info({ endpoints: Object.keys(info.endpoints) }, 'job entrypoint ready');
       afterReady(metrics, logger);
     },
@@ -133,6 +129,22 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
       logger.error({ err: detail ?? error }, 'job entrypoint failed to start');
     },
   );
+  const server = http.createServer((request, response) => current?.listener(request, response));
+  try {
+    current = await buildApp(parts);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+  markListening();
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, job: config.jobName, version: config.jobVersion }, 'job server listening; constructing the entrypoint');
+  // Only the full app needs the docs module: it loads here while the entrypoint starts.
+  void loadDocs().catch((error: unknown) => logger.error({ err: error }, 'could not load the docs module'));
   return {
     url: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`,
     port,
@@ -144,7 +156,7 @@ async function start(host: EntrypointHost, rootDir: string, options: ServeOption
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await current.app.close();
+      await current?.app.close();
       await host.close();
     },
   };
