@@ -1,5 +1,5 @@
 /** @module Checks the `jobtype_extra` fields of a `node` job (entrypoint, home page, concurrency caps). */
-import { RacetrackError } from '@racetrack/core';
+import { invalidExtra as invalid, optionalString, readRunnerOptions } from '../core/extra-fields.ts';
 
 /** The `jobtype_extra` of a node job once checked; numbers already parsed. */
 export interface NodeJobExtra {
@@ -30,31 +30,8 @@ export function readNodeExtra(manifest: Record<string, unknown>): { extra: NodeJ
     if (!/^[A-Za-z_$][\w$]*$/.test(className)) throw invalid('jobtype_extra.entrypoint_class', `"${className}" is not a class name`);
     extra.entrypoint_class = className;
   }
-  const homePage = optionalString(fields, 'home_page');
-  if (homePage !== undefined) extra.home_page = homePage;
-  const maxConcurrency = optionalCount(fields, 'max_concurrency', 1);
-  if (maxConcurrency !== undefined) extra.max_concurrency = maxConcurrency;
-  const queue = optionalCount(fields, 'max_concurrency_queue', 0);
-  if (queue !== undefined) extra.max_concurrency_queue = queue;
+  Object.assign(extra, readRunnerOptions(fields, 1));
   return { extra, warnings };
-}
-
-function optionalString(fields: Record<string, unknown>, key: string): string | undefined {
-  const value = fields[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(`jobtype_extra.${key}`, 'must be a non-empty string');
-  return value;
-}
-
-/** The original writes these as digit strings; accept numbers too. */
-function optionalCount(fields: Record<string, unknown>, key: string, minimum: number): number | undefined {
-  const value = fields[key];
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d+$/.test(text.trim()) || Number(text) < minimum) {
-    throw invalid(`jobtype_extra.${key}`, `must be a whole number >= ${minimum}, got ${JSON.stringify(value)}`);
-  }
-  return Number(text);
 }
 
 function checkRelativePath(value: string): string {
@@ -63,8 +40,4 @@ function checkRelativePath(value: string): string {
     throw invalid('jobtype_extra.entrypoint_path', `"${value}" must be a path inside the job directory, e.g. job.ts`);
   }
   return value;
-}
-
-function invalid(field: string, message: string): RacetrackError {
-  return new RacetrackError('MANIFEST_INVALID', `${field} ${message}`, { details: { field } });
 }

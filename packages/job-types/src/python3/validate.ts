@@ -1,5 +1,5 @@
 /** @module Checks the `jobtype_extra` fields of a `python3` job (entrypoint, requirements, interpreter, concurrency). */
-import { RacetrackError } from '@racetrack/core';
+import { invalidExtra as invalid, optionalString as sharedOptionalString, readRunnerOptions } from '../core/extra-fields.ts';
 
 /** The `jobtype_extra` of a python3 job once checked. */
 export interface PythonJobExtra {
@@ -53,31 +53,12 @@ export function readPythonExtra(manifest: Record<string, unknown>): { extra: Pyt
     if (!/^3(\.\d+)?$/.test(text)) throw invalid('jobtype_extra.python_version', `must look like 3.11, got ${JSON.stringify(version)}`);
     extra.python_version = text;
   }
-  const homePage = optionalString(fields, 'home_page');
-  if (homePage !== undefined) extra.home_page = homePage;
-  const maxConcurrency = optionalCount(fields, 'max_concurrency');
-  if (maxConcurrency !== undefined) extra.max_concurrency = maxConcurrency;
-  const queue = optionalCount(fields, 'max_concurrency_queue');
-  if (queue !== undefined) extra.max_concurrency_queue = queue;
+  Object.assign(extra, readRunnerOptions(fields, 0, true));
   return { extra, warnings };
 }
 
 function optionalString(fields: Record<string, unknown>, key: string): string | undefined {
-  const value = fields[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(`jobtype_extra.${key}`, 'must be a non-empty string');
-  return value.trim();
-}
-
-/** The original writes these as digit strings; numbers are accepted too. */
-function optionalCount(fields: Record<string, unknown>, key: string): number | undefined {
-  const value = fields[key];
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d+$/.test(text.trim())) {
-    throw invalid(`jobtype_extra.${key}`, `must be a whole number >= 0, got ${JSON.stringify(value)}`);
-  }
-  return Number(text);
+  return sharedOptionalString(fields, key)?.trim();
 }
 
 function relativePath(value: string, key: string): string {
@@ -85,8 +66,4 @@ function relativePath(value: string, key: string): string {
     throw invalid(`jobtype_extra.${key}`, `"${value}" must be a path inside the job directory`);
   }
   return value.replace(/^\.\//, '');
-}
-
-function invalid(field: string, message: string): RacetrackError {
-  return new RacetrackError('MANIFEST_INVALID', `${field} ${message}`, { details: { field } });
 }
