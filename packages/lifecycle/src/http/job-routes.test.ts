@@ -1,45 +1,20 @@
 /** @module The job listing's ETag: PUB's conditional refreshes get 304 while nothing changed. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { createLogger } from '@racetrack/core';
-import { createBuilder } from '@racetrack/builder';
-import { jobRepository, openDatabase, type Database } from '@racetrack/db';
-import { createLocalDriver } from '@racetrack/infra';
-import { builtinJobTypes, createJobTypeRegistry } from '@racetrack/job-types';
-import { resolveLifecycleConfig } from '../config/index.ts';
-import { createSecretBox } from '../secrets/secret-box.ts';
-import { createLifecycle } from '../service/index.ts';
+import type { FastifyInstance } from 'fastify';
+import { jobRepository, type Database } from '@racetrack/db';
+import { startLifecycleTestApp, type LifecycleTestApp } from '../service/test-app.ts';
 
-let dataDir: string;
+let testApp: LifecycleTestApp;
 let database: Database;
 let app: FastifyInstance;
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'rt-lifecycle-etag-'));
-  database = await openDatabase({ dataDir });
-  const jobTypes = createJobTypeRegistry(builtinJobTypes());
-  const lifecycle = createLifecycle({
-    database,
-    builder: createBuilder({ dataDir, jobTypes }),
-    jobTypes,
-    drivers: new Map([['local', createLocalDriver({ dataDir })]]),
-    config: resolveLifecycleConfig({}, { externalPubUrl: 'http://pub.example/pub' }),
-    secretBox: createSecretBox('test-key'),
-    logger: createLogger('lifecycle-test', { level: 'silent' }),
-  });
-  app = Fastify();
-  await app.register(lifecycle.plugin, { prefix: '/lifecycle' });
+  testApp = await startLifecycleTestApp();
+  ({ app, database } = testApp);
 });
 
-after(async () => {
-  await app?.close();
-  await database?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(async () => { await testApp?.close(); });
 
 test('the job list has an ETag; If-None-Match with it is 304 until the list changes', async () => {
   const jobs = jobRepository(database.db);

@@ -1,37 +1,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { createLogger } from '@racetrack/core';
-import { createBuilder } from '@racetrack/builder';
-import { jobRepository, openDatabase, type Database } from '@racetrack/db';
-import { createLocalDriver } from '@racetrack/infra';
-import { builtinJobTypes, createJobTypeRegistry } from '@racetrack/job-types';
-import { resolveLifecycleConfig } from '../config/index.ts';
-import { createSecretBox } from '../secrets/secret-box.ts';
-import { createLifecycle } from './index.ts';
+import type { FastifyInstance } from 'fastify';
+import { jobRepository, type Database } from '@racetrack/db';
+import { startLifecycleTestApp, type LifecycleTestApp } from './test-app.ts';
 
-let dataDir: string;
+let testApp: LifecycleTestApp;
 let database: Database;
 let app: FastifyInstance;
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'rt-lifecycle-'));
-  database = await openDatabase({ dataDir });
-  const jobTypes = createJobTypeRegistry(builtinJobTypes());
-  const lifecycle = createLifecycle({
-    database,
-    builder: createBuilder({ dataDir, jobTypes }),
-    jobTypes,
-    drivers: new Map([['local', createLocalDriver({ dataDir })]]),
-    config: resolveLifecycleConfig({}, { externalPubUrl: 'http://pub.example/pub' }),
-    secretBox: createSecretBox('test-key'),
-    logger: createLogger('lifecycle-test', { level: 'silent' }),
-  });
-  app = Fastify();
-  await app.register(lifecycle.plugin, { prefix: '/lifecycle' });
+  testApp = await startLifecycleTestApp();
+  ({ app, database } = testApp);
   const jobs = jobRepository(database.db);
   // 1.0.0 runs, 2.0.0 is broken, 3.0.0 is still starting, 4.0.0-rc1 is a prerelease.
   for (const [version, status] of [['1.0.0', 'running'], ['2.0.0', 'error'], ['3.0.0', 'starting'], ['4.0.0-rc1', 'running']] as const) {
@@ -39,11 +18,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await app?.close();
-  await database?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(async () => { await testApp?.close(); });
 
 test('latest and wildcards resolve among running versions only; exact versions resolve in any status', async () => {
   const latest = await app.inject({ url: '/lifecycle/api/v1/job/adder/latest' });
