@@ -42,7 +42,9 @@ test('replicas, restarts and a server killed with SIGKILL', async (t) => {
     const job = await waitFor('the replica to be restarted', async () => {
       const current = await getJob();
       const pids = await liveJobProcesses(server.dataDir);
-      return current.status === 'running' && pids.length === 2 && !pids.includes(victim) ? current : undefined;
+      // The new process can be up before the supervisor records the restart: wait for both.
+      const counted = Number(current.infrastructure_stats['number_of_restarts']) >= 1;
+      return current.status === 'running' && pids.length === 2 && !pids.includes(victim) && counted ? current : undefined;
     }, 30_000, 200);
     assert.ok(Number(job.infrastructure_stats['number_of_restarts']) >= 1);
     await waitFor('calls to succeed again', async () => (await callAdder(server.pubUrl, '2.0.0', [2, 2])).status === 200, 15_000);
