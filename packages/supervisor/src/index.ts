@@ -27,6 +27,8 @@ export interface SupervisorOptions {
   skip?: (row: JobRow) => boolean;
   /** Deletes cached builds not in the given set (the builder's prune); absent = the build cache is never pruned. */
   pruneBuilds?: PruneBuilds;
+  /** How long a target may fail to list its instances before its jobs show an error naming it. Default 5 s. */
+  unreachableGraceMs?: number;
   /** Pause between prune passes (the first one runs this long after start). Default 1 h. */
   pruneIntervalMs?: number;
   logger?: Logger;
@@ -50,6 +52,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const backoff = new Backoff({ initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000, ...options.backoff });
   const respawning = new Set<string>();
   const warming = new Set<string>();
+  const unreachable = new Map<string, { since: number; reason: string }>();
   const intervalMs = options.intervalMs ?? 1000;
   const ownedTargets = new Set(options.ownedTargets ?? ['local']);
   let timer: NodeJS.Timeout | undefined;
@@ -74,6 +77,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     // Passes never overlap; a failed pass doesn't block the next one.
     const pass = current.then(() => reconcileOnce({
       jobs, drivers: options.drivers, backoff, logger, respawning, warming, ownedTargets,
+      unreachable, unreachableGraceMs: options.unreachableGraceMs ?? 5000,
       ...(options.respawn ? { respawn: options.respawn } : {}),
       ...(options.skip ? { skip: options.skip } : {}),
     }));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@racetrack/core';
+import { RacetrackError, createLogger } from '@racetrack/core';
 import { deploymentRepository, jobRepository, openDatabase, type Database } from '@racetrack/db';
 import { createLocalDriver, type InfraDriver, type JobInstanceSpec } from '@racetrack/infra';
 import { createSupervisor } from '../index.ts';
@@ -77,4 +77,51 @@ test('at start, deployments cut off by a restart fail and the half-started new j
   assert.equal(deployment?.error, 'halted due to server restart');
   assert.equal(await jobs.findById('half-id'), undefined);
   assert.deepEqual(await driver.list(), []);
+});
+
+test('jobs on a target that stops answering show an error naming it, and come back when it answers again', async () => {
+  const { database, driver } = await setUp();
+  const jobs = jobRepository(database.db);
+  const [instance] = await driver.deploy(spec('outage'));
+  const row = await jobs.insert({
+    id: 'outage-id', name: 'outage', version: '1.0.0', status: 'running', infrastructureTarget: 'local', addresses: [instance!.address],
+  });
+  // The engine goes away (as a stopped Docker daemon would): listing fails and its instances die with it.
+  let down = true;
+  const flaky: InfraDriver = {
+    name: driver.name,
+    deploy: (s) => driver.deploy(s),
+    remove: (name, version) => driver.remove(name, version),
+    restart: (name, version, replica) => driver.restart(name, version, replica),
+    readLogs: (name, version, tail) => driver.readLogs(name, version, tail),
+    followLogs: (name, version, onLine) => driver.followLogs(name, version, onLine),
+    close: () => driver.close(),
+    list: async () => {
+      if (down) throw new RacetrackError('UNAVAILABLE', 'cannot list job containers: the Docker Engine does not answer (ECONNREFUSED)');
+      return driver.list();
+    },
+  };
+  process.kill(Number(instance!.id), 'SIGKILL');
+  const supervisor = createSupervisor({
+    database, drivers: new Map([['local', flaky]]), logger: quiet, backoff: { initialMs: 10 }, unreachableGraceMs: 0,
+  });
+  await supervisor.reconcile();
+  const during = await jobs.findById(row.id);
+  assert.equal(during?.status, 'error');
+  assert.match(during?.error ?? '', /infrastructure target "local" does not answer since .*ECONNREFUSED.*restarts the job when the target answers again/);
+
+  down = false;
+  const deadline = Date.now() + 15_000;
+  let healed = during;
+  while (Date.now() < deadline) {
+    await supervisor.reconcile();
+    healed = await jobs.findById(row.id);
+    if (healed?.status === 'running') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.equal(healed?.status, 'running');
+  assert.equal(healed?.error, null);
+  assert.equal(healed?.restarts, 1);
+  assert.deepEqual((await driver.list()).map((i) => [i.jobName, i.state]), [['outage', 'running']]);
+  await supervisor.stop();
 });

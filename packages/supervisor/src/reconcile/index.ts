@@ -19,6 +19,10 @@ export interface ReconcileDeps {
   ownedTargets: ReadonlySet<string>;
   /** Jobs to leave alone this pass (a deployment in progress owns their instances and addresses). */
   skip?: (row: JobRow) => boolean;
+  /** Targets whose driver could not list instances, with when that started (kept between passes). */
+  unreachable: Map<string, { since: number; reason: string }>;
+  /** How long a target may fail to answer before its jobs are shown in error (one slow pass is no outage). */
+  unreachableGraceMs: number;
 }
 
 const instanceKey = (target: string, name: string, version: string) => `${target}\u0000${name}\u0000${version}`;
@@ -34,8 +38,11 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<void> {
         actual.set(key, [...(actual.get(key) ?? []), instance]);
       }
       listed.add(target);
+      if (deps.unreachable.delete(target)) deps.logger.info({ target }, 'infrastructure target answers again; reconciling its jobs');
     } catch (error) {
-      deps.logger.warn({ target, err: describeError(error) }, 'cannot list instances; skipping this target');
+      const reason = describeError(error);
+      if (!deps.unreachable.has(target)) deps.logger.error({ target, err: reason }, 'cannot list instances; the target\'s jobs are left as they are until it answers');
+      deps.unreachable.set(target, { since: deps.unreachable.get(target)?.since ?? Date.now(), reason });
     }
   }
   const rows = await deps.jobs.list();
@@ -49,12 +56,20 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<void> {
       if (!deps.drivers.has(row.infrastructureTarget)) {
         await observe(deps, row, { status: 'lost', error: `infrastructure target "${row.infrastructureTarget}" is not available` });
       }
+      const outage = deps.unreachable.get(row.infrastructureTarget);
+      if (outage && now - outage.since >= deps.unreachableGraceMs) await observe(deps, row, { status: 'error', error: unreachableMessage(row.infrastructureTarget, outage) });
       continue;
     }
     const instances = actual.get(instanceKey(row.infrastructureTarget, row.name, row.version)) ?? [];
     if (instances.length === 0) await respawnMissing(deps, row, now);
     else await restartDead(deps, row, instances, now);
   }
+}
+
+/** What a job shows while its target does not answer: since when, why, and that it heals by itself. */
+export function unreachableMessage(target: string, outage: { since: number; reason: string }): string {
+  return `infrastructure target "${target}" does not answer since ${new Date(outage.since).toISOString()}: ${outage.reason}; ` +
+    'the supervisor restarts the job when the target answers again';
 }
 
 async function removeOrphans(deps: ReconcileDeps, actual: Map<string, JobInstance[]>, known: Set<string>): Promise<void> {
