@@ -112,7 +112,7 @@ test('jobs on a target that stops answering show an error naming it, and come ba
 
   down = false;
   const deadline = Date.now() + 15_000;
-  let healed = during;
+  let healed = await jobs.findById(row.id);
   while (Date.now() < deadline) {
     await supervisor.reconcile();
     healed = await jobs.findById(row.id);
