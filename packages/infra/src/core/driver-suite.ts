@@ -41,7 +41,7 @@ export interface DriverHarness {
   timeoutMs?: number;
 }
 
-export type SuiteCase = 'deploy' | 'replicas' | 'crash-restart' | 'logs' | 'remove' | 'redeploy' | 'keep-previous';
+export type SuiteCase = 'deploy' | 'replicas' | 'crash-restart' | 'logs' | 'follow-restart' | 'remove' | 'redeploy' | 'keep-previous';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
@@ -145,6 +145,33 @@ export function driverSuite(harness: DriverHarness): void {
       const tail = await driver.readLogs(spec.jobName, spec.version, 1);
       assert.equal(tail.split('\n').length, 1);
       assert.match(tail, /followed-line/);
+    });
+
+    it('keeps following the logs across a restart of a crashed instance, without repeating lines', { skip: harness.skip?.['follow-restart'] }, async () => {
+      const { driver, spec, instances } = await deployTestJob();
+      await waitFor('the start line in the logs', async () => (await driver.readLogs(spec.jobName, spec.version, 10)).includes('test job listening'), timeoutMs);
+      const seen: string[] = [];
+      const stop = driver.followLogs(spec.jobName, spec.version, (line) => seen.push(line));
+      try {
+        await waitFor('a followed log line', async () => {
+          await getJson(`${urlOf(instances[0] as JobInstance)}/log?line=before-crash`);
+          return seen.some((line) => line.includes('before-crash'));
+        }, timeoutMs);
+        await harness.killExternally(instances[0] as JobInstance);
+        await waitFor('the instance to be seen as exited', async () => (await stateOf(driver, spec, 0))?.state === 'exited', timeoutMs);
+        const restarted = await driver.restart(spec.jobName, spec.version, 0);
+        await waitLive(restarted, spec.deploymentTimestamp);
+        await waitFor('a line of the restarted instance', async () => {
+          await getJson(`${urlOf(restarted)}/log?line=after-restart`);
+          return seen.some((line) => line.includes('after-restart'));
+        }, timeoutMs);
+      } finally {
+        stop();
+      }
+      // The restarted run's start line arrives once; the first run's (before following began) never does.
+      assert.equal(seen.filter((line) => line.includes('test job listening')).length, 1, seen.join('\n'));
+      const firstAfter = seen.findIndex((line) => line.includes('after-restart'));
+      assert.ok(seen.findIndex((line) => line.includes('test job listening')) < firstAfter, seen.join('\n'));
     });
 
     it('removes every instance of a version, idempotently', { skip: harness.skip?.remove }, async () => {
