@@ -45,6 +45,6 @@ describe('image push', { skip: engine.skip }, () => {
 
   it('names the registry problem when the push fails', async () => {
     images.push('127.0.0.1:1/racetrack/debian:bookworm-slim');
-    await assert.rejects(pushJobImage(docker, 'debian:bookworm-slim', { registry: '127.0.0.1:1' }), /pushing 127\.0\.0\.1:1\/racetrack\/debian:bookworm-slim failed: .*check docker_registry/s);
+    await assert.rejects(pushJobImage(docker, 'debian:bookworm-slim', { registry: '127.0.0.1:1' }), /pushing 127\.0\.0\.1:1\/racetrack\/debian:bookworm-slim failed: .*check the registry address and credentials \(RACETRACK_DOCKER_REGISTRY/s);
   });
 });

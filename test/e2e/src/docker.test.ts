@@ -58,6 +58,17 @@ async function perform(url: string, numbers: number[]): Promise<{ status: number
   }
 }
 
+/** Phases a deployment went through, from the `--- <phase> (+N ms)` lines of its build log. */
+function phasesIn(buildLog: string): string[] {
+  return [...buildLog.matchAll(/^--- (.+) \(\+\d+ ms\)$/gm)].map((match) => match[1] ?? '');
+}
+
+/** Spec 8.3 on the docker target without a registry (no push): the image build between the source and the containers. */
+const dockerPhases = [
+  'fetching the source code', 'preparing job type builder', 'building image (1/1)', 'finalizing the build',
+  'creating cluster resources', 'starting Job server', 'initializing Job entrypoint', 'post-deploy hooks',
+];
+
 let server: TestServer | undefined;
 let skipReason: string | undefined;
 before(async () => {
@@ -127,6 +138,8 @@ describe('the samples on the docker target', () => {
         assert.match(buildLogs.stdout, imageLine, buildLogs.stdout);
         // ...and the deploy command showed them while it followed the deployment.
         assert.match(`${deployment.stdout}\n${deployment.stderr}`, imageLine, deployment.stdout);
+        // The image is built in the build phases (spec 8.3), before any container is created.
+        assert.deepEqual(phasesIn(buildLogs.stdout), dockerPhases, buildLogs.stdout);
 
         // docker kill one container: the supervisor starts it again (same container, a new start time).
         const victim = (await runningContainers(sample.name, version)).get(0);

@@ -5,35 +5,53 @@
 import type { InfraDriver } from '@racetrack/infra';
 import type { DockerDriverOptions } from '@racetrack/infra/docker';
 import { imageFromWorkspace } from './from-workspace.ts';
+import { isPushed, pushJobImage, type RegistryConfig } from './push.ts';
+
+/** The push of a deployment's image shows as the first (and only) image pushed (spec 8.3: `pushing image (1/N)`). */
+const pushPhase = 'pushing image (1/1)';
 
 /** Options of the docker target; driver options pass through, `onBuildLog` receives image build lines. */
 export interface DockerTargetOptions extends Omit<DockerDriverOptions, 'prepareImage'> {
+  /** Image build lines of builds on deploy (a restart or move from the stored workspace); `prepare` logs through its hooks. */
   onBuildLog?: (jobName: string, version: string, line: string) => void;
   /** How long to wait for the Engine to answer before deciding there is none (default 2000 ms). */
   probeTimeoutMs?: number;
+  /** Registry a deployment pushes its job image to (phase `pushing image (1/1)`); none: no push. */
+  registry?: RegistryConfig;
 }
 
 /**
- * The docker driver, which builds an image from the local builder's workspace on deploy, or undefined
- * when no Engine answers. Dockerode is loaded only here, so servers without Docker never pay for it.
+ * The docker driver, which builds an image from the local builder's workspace (in `prepare` during a
+ * deployment, or on deploy), or undefined when no Engine answers. Dockerode is loaded only here, so
+ * servers without Docker never pay for it.
  * @example const docker = await createDockerTarget(); if (docker) drivers.set('docker', docker);
  */
 export async function createDockerTarget(options: DockerTargetOptions = {}): Promise<InfraDriver | undefined> {
   const { createDockerDriver, dockerEngineVersion } = await import('@racetrack/infra/docker');
   const docker = options.docker ?? new (await import('dockerode')).default();
   if (!(await dockerEngineVersion(docker, options.probeTimeoutMs ?? 2000))) return undefined;
-  const { onBuildLog, probeTimeoutMs: _probe, ...driverOptions } = options;
+  const { onBuildLog, probeTimeoutMs: _probe, registry, ...driverOptions } = options;
   return createDockerDriver({
     ...driverOptions,
     docker,
-    prepareImage: async (spec) => {
+    prepareImage: async (spec, hooks) => {
+      // A deployment's prepare logs through its hooks; a build on deploy (restart, move) through onBuildLog.
+      const log = hooks ? hooks.onLog : (line: string): void => onBuildLog?.(spec.jobName, spec.version, line);
       const built = await imageFromWorkspace({
         workspaceDir: spec.artefact.cwd,
         env: spec.env,
         docker,
         noCache: spec.noCache ?? false,
-        ...(onBuildLog ? { onLog: (line: string) => onBuildLog(spec.jobName, spec.version, line) } : {}),
+        onLog: log,
+        ...(spec.manifest ? { manifest: spec.manifest } : {}),
+        ...(spec.gitVersion ? { gitVersion: spec.gitVersion } : {}),
+        ...(spec.racetrackVersion ? { racetrackVersion: spec.racetrackVersion } : {}),
       });
+      // Deployments push (restarts and moves run on this Engine and need no registry); an image pushed before is not pushed again.
+      if (registry && hooks && !(await isPushed(docker, built.image, registry))) {
+        hooks.onPhase(pushPhase);
+        await pushJobImage(docker, built.image, registry, log);
+      }
       return built.image;
     },
   });

@@ -19,6 +19,10 @@ export interface ImageFromWorkspaceOptions {
   manifest?: Record<string, unknown>;
   /** The job's runtime env as the driver gets it (JOB_MANIFEST_YAML, GIT_VERSION, DEPLOYED_BY_RACETRACK_VERSION are used). */
   env?: Record<string, string>;
+  /** `git describe` of the source; default GIT_VERSION of `env`. */
+  gitVersion?: string;
+  /** Racetrack version recorded in the image; default DEPLOYED_BY_RACETRACK_VERSION of `env`. */
+  racetrackVersion?: string;
   noCache?: boolean;
   onLog?: (line: string) => void;
   docker?: Dockerode;
@@ -33,6 +37,8 @@ export async function imageFromWorkspace(options: ImageFromWorkspaceOptions): Pr
   if (!name || !version) throw new RacetrackError('BUILD_FAILED', `the build record in ${options.workspaceDir} names no job type`);
   const manifest = options.manifest ?? manifestFromEnv(options.env ?? {});
   const env = options.env ?? {};
+  const gitVersion = options.gitVersion ?? env['GIT_VERSION'];
+  const racetrackVersion = options.racetrackVersion ?? env['DEPLOYED_BY_RACETRACK_VERSION'];
   return buildJobImage({
     workspaceDir: options.workspaceDir,
     manifest,
@@ -42,8 +48,8 @@ export async function imageFromWorkspace(options: ImageFromWorkspaceOptions): Pr
     noCache: options.noCache ?? false,
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.docker ? { docker: options.docker } : {}),
-    ...(env['GIT_VERSION'] ? { gitVersion: env['GIT_VERSION'] } : {}),
-    ...(env['DEPLOYED_BY_RACETRACK_VERSION'] ? { racetrackVersion: env['DEPLOYED_BY_RACETRACK_VERSION'] } : {}),
+    ...(gitVersion ? { gitVersion } : {}),
+    ...(racetrackVersion ? { racetrackVersion } : {}),
     exclude: workspaceOnlyFiles,
   });
 }

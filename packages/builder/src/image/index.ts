@@ -5,4 +5,4 @@ export { imageLabels, jobImageName, baseImageName } from './labels.ts';
 export { renderDockerfileTemplate, type TemplateVariables } from './template.ts';
 export { imageFromWorkspace, workspaceOnlyFiles, type ImageFromWorkspaceOptions } from './from-workspace.ts';
 export { createDockerTarget, type DockerTargetOptions } from './docker-target.ts';
-export { pushJobImage, type RegistryConfig } from './push.ts';
+export { isPushed, pushJobImage, registryName, type RegistryConfig } from './push.ts';

@@ -19,15 +19,26 @@ interface PushEvent {
   errorDetail?: { message?: string };
 }
 
+/** Where `image` (e.g. `racetrack/job/adder:1.0.0-abc`) goes: `<registry>/<namespace>/job/adder` and its tag. */
+export function registryName(image: string, config: RegistryConfig): { repository: string; tag: string } {
+  const separator = image.lastIndexOf(':');
+  const repository = image.slice(0, separator).replace(/^racetrack\//, '');
+  return { repository: `${config.registry}/${config.namespace ?? 'racetrack'}/${repository}`, tag: image.slice(separator + 1) };
+}
+
+/** Whether this very image (by id) was pushed to the registry already: the Engine records a repo digest on a successful push. */
+export async function isPushed(docker: Dockerode, image: string, config: RegistryConfig): Promise<boolean> {
+  const { repository } = registryName(image, config);
+  const digests = (await docker.getImage(image).inspect()).RepoDigests ?? [];
+  return digests.some((digest) => digest.startsWith(`${repository}@`));
+}
+
 /**
  * Tags `image` (e.g. `racetrack/job/adder:1.0.0-abc`) as `<registry>/<namespace>/job/adder:1.0.0-abc` and pushes
  * it, one log line per layer event (progress bars left out). Returns the pushed name.
  */
 export async function pushJobImage(docker: Dockerode, image: string, config: RegistryConfig, onLog: (line: string) => void = () => {}): Promise<string> {
-  const separator = image.lastIndexOf(':');
-  const repository = image.slice(0, separator).replace(/^racetrack\//, '');
-  const tag = image.slice(separator + 1);
-  const target = `${config.registry}/${config.namespace ?? 'racetrack'}/${repository}`;
+  const { repository: target, tag } = registryName(image, config);
   await docker.getImage(image).tag({ repo: target, tag });
   onLog(`pushing ${target}:${tag}`);
   const authconfig = config.username ? { username: config.username, password: config.password ?? '', serveraddress: config.registry } : {};
@@ -47,7 +58,7 @@ export async function pushJobImage(docker: Dockerode, image: string, config: Reg
     failure ??= (error as Error).message;
   }
   if (failure !== undefined) {
-    throw new RacetrackError('BUILD_FAILED', `pushing ${target}:${tag} failed: ${failure}; check docker_registry and its credentials`);
+    throw new RacetrackError('BUILD_FAILED', `pushing ${target}:${tag} failed: ${failure}; check the registry address and credentials (RACETRACK_DOCKER_REGISTRY, RACETRACK_DOCKER_REGISTRY_USERNAME, RACETRACK_DOCKER_REGISTRY_PASSWORD)`);
   }
   return `${target}:${tag}`;
 }

@@ -27,6 +27,28 @@ export interface JobInstanceSpec {
   noCache?: boolean;
 }
 
+/** What `prepare` turns into a runnable artefact: the builder's output for one job version and the facts an image records. */
+export interface JobPrepareSpec {
+  jobName: string;
+  version: string;
+  /** The builder's artefact (a prepared workspace). */
+  artefact: JobArtefact;
+  /** The job's validated manifest (image templates render it). */
+  manifest: Record<string, unknown>;
+  /** `git describe` of the source. */
+  gitVersion?: string;
+  /** Version of the Racetrack that deploys the job. */
+  racetrackVersion?: string;
+  /** `--no-cache` of this deployment. */
+  noCache?: boolean;
+}
+
+/** Where `prepare` reports: lines go to the deployment's build log, phases to the deployment (e.g. `pushing image (1/1)`). */
+export interface PrepareHooks {
+  onLog(line: string): void;
+  onPhase(phase: string): void;
+}
+
 /** One running (or dead) instance as the driver sees it. */
 export interface JobInstance {
   jobName: string;
@@ -53,6 +75,12 @@ export interface DeployOptions {
 /** An infrastructure target. Drivers are siblings implementing this, chosen at the composition root. */
 export interface InfraDriver {
   readonly name: string;
+  /**
+   * Turns the builder's artefact into what this driver runs (docker builds, and pushes when configured, the job
+   * image), during the deployment's build phases. Optional: without it `deploy` takes the builder's artefact as is.
+   * `deploy` must still accept the builder's artefact (a restart from the stored artefact, a move between targets).
+   */
+  prepare?(spec: JobPrepareSpec, hooks: PrepareHooks): Promise<JobArtefact>;
   /** Starts `spec.replicas` instances (replacing any of the same name+version) and returns them. Does not wait for readiness. */
   deploy(spec: JobInstanceSpec, options?: DeployOptions): Promise<JobInstance[]>;
   /**

@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import Dockerode from 'dockerode';
 import { RacetrackError } from '@racetrack/core';
-import type { InfraDriver, JobArtefact, JobInstance, JobInstanceSpec } from '../core/driver.ts';
+import type { InfraDriver, JobArtefact, JobInstance, JobInstanceSpec, JobPrepareSpec, PrepareHooks } from '../core/driver.ts';
 import { containerEnv } from './env.ts';
 import { followContainerLogs, readContainerLogs } from './logs.ts';
 import { containerLabels, containerName, jobPort, resourceName } from './naming.ts';
@@ -26,11 +26,26 @@ export interface DockerDriverOptions {
   /** Docker restart policy; default `no` because the supervisor restarts dead replicas with backoff and counts restarts. */
   restartPolicy?: 'no' | 'on-failure' | 'unless-stopped' | 'always';
   /**
-   * Turns a `process` artefact (a workspace the local builder prepared) into an image, so lifecycle can
-   * deploy the same build to `docker`. Wired at the composition root with @racetrack/builder's
-   * `imageFromWorkspace`; without it the driver accepts only `image` artefacts.
+   * Turns a `process` artefact (a workspace the local builder prepared) into an image (built, or reused by
+   * content hash; pushed when a registry is configured), so lifecycle can deploy the same build to `docker`.
+   * Wired at the composition root with @racetrack/builder's `imageFromWorkspace`; without it the driver
+   * accepts only `image` artefacts. Called by `prepare` (a deployment, with its hooks) and by `deploy`
+   * given a workspace (no hooks: a restart or move from the stored artefact).
    */
-  prepareImage?: (spec: JobInstanceSpec & { artefact: Extract<JobArtefact, { kind: 'process' }> }) => Promise<string>;
+  prepareImage?: (spec: WorkspaceImageSpec, hooks?: PrepareHooks) => Promise<string>;
+}
+
+/** A workspace to turn into an image: the job env as `deploy` gets it, or (from `prepare`) the manifest and versions. */
+export interface WorkspaceImageSpec {
+  jobName: string;
+  version: string;
+  artefact: Extract<JobArtefact, { kind: 'process' }>;
+  /** The job env (`deploy`): JOB_MANIFEST_YAML, GIT_VERSION, DEPLOYED_BY_RACETRACK_VERSION are what an image needs. */
+  env: Record<string, string>;
+  manifest?: Record<string, unknown>;
+  gitVersion?: string;
+  racetrackVersion?: string;
+  noCache?: boolean;
 }
 
 /** Creates the docker driver. */
@@ -57,6 +72,22 @@ class DockerDriver implements InfraDriver {
     this.#addressMode = options.addressMode ?? 'host';
     this.#restartPolicy = options.restartPolicy ?? 'no';
     this.#prepareImage = options.prepareImage;
+  }
+
+  async prepare(spec: JobPrepareSpec, hooks: PrepareHooks): Promise<JobArtefact> {
+    const artefact = spec.artefact;
+    if (artefact.kind === 'image') return artefact;
+    const image = await this.#workspaceImage({
+      jobName: spec.jobName,
+      version: spec.version,
+      artefact,
+      env: {},
+      manifest: spec.manifest,
+      ...(spec.gitVersion !== undefined ? { gitVersion: spec.gitVersion } : {}),
+      ...(spec.racetrackVersion !== undefined ? { racetrackVersion: spec.racetrackVersion } : {}),
+      ...(spec.noCache ? { noCache: true } : {}),
+    }, hooks);
+    return { kind: 'image', image };
   }
 
   async deploy(spec: JobInstanceSpec): Promise<JobInstance[]> {
@@ -112,10 +143,16 @@ class DockerDriver implements InfraDriver {
   async #imageOf(spec: JobInstanceSpec): Promise<string> {
     const artefact = spec.artefact;
     if (artefact.kind === 'image') return artefact.image;
+    return this.#workspaceImage({
+      jobName: spec.jobName, version: spec.version, artefact, env: spec.env, ...(spec.noCache ? { noCache: true } : {}),
+    });
+  }
+
+  async #workspaceImage(spec: WorkspaceImageSpec, hooks?: PrepareHooks): Promise<string> {
     if (!this.#prepareImage) {
-      throw new RacetrackError('BAD_REQUEST', `the docker infrastructure runs container images, not ${artefact.kind} artefacts; build the job image first`);
+      throw new RacetrackError('BAD_REQUEST', `the docker infrastructure runs container images, not ${spec.artefact.kind} artefacts; build the job image first`);
     }
-    return this.#prepareImage({ ...spec, artefact });
+    return this.#prepareImage(spec, hooks);
   }
 
   async remove(jobName: string, version: string): Promise<void> {
@@ -167,16 +204,7 @@ class DockerDriver implements InfraDriver {
   }
 
   followLogs(jobName: string, version: string, onLine: (line: string) => void): () => void {
-    let stop: (() => void) | undefined;
-    let stopped = false;
-    void this.#containers(jobName, version).then((infos) => {
-      if (stopped) return;
-      stop = followContainerLogs(this.#docker, infos.map((info) => this.#docker.getContainer(info.Id)), onLine);
-    }, (error: unknown) => onLine(`cannot follow logs: ${(error as Error).message}`));
-    return () => {
-      stopped = true;
-      stop?.();
-    };
+    return followContainerLogs(this.#docker, jobLabelFilter(jobName, version), onLine);
   }
 
   async close(): Promise<void> {
@@ -189,9 +217,7 @@ class DockerDriver implements InfraDriver {
   }
 
   async #containers(jobName?: string, version?: string): Promise<Dockerode.ContainerInfo[]> {
-    const label = [`${containerLabels.component}=job`, `${containerLabels.infrastructure}=docker`];
-    if (jobName !== undefined) label.push(`${containerLabels.jobName}=${jobName}`);
-    if (version !== undefined) label.push(`${containerLabels.jobVersion}=${version}`);
+    const label = jobLabelFilter(jobName, version);
     const found = await engine('list job containers', () => this.#docker.listContainers({ all: true, filters: { label } }));
     return found.sort((a, b) => Number(a.Labels[containerLabels.replica]) - Number(b.Labels[containerLabels.replica]));
   }
@@ -212,6 +238,14 @@ class DockerDriver implements InfraDriver {
     });
     return this.#networkReady;
   }
+}
+
+/** Engine label filters selecting the job containers of this driver, of one job or version when given. */
+function jobLabelFilter(jobName?: string, version?: string): string[] {
+  const label = [`${containerLabels.component}=job`, `${containerLabels.infrastructure}=docker`];
+  if (jobName !== undefined) label.push(`${containerLabels.jobName}=${jobName}`);
+  if (version !== undefined) label.push(`${containerLabels.jobVersion}=${version}`);
+  return label;
 }
 
 /** Runs one Engine call, turning "no daemon" and API errors into RacetrackErrors that say what failed. */

@@ -27,6 +27,8 @@ export interface ProvisionOptions {
   replaceRunning?: boolean;
   /** The deployment asked for `--no-cache`: passed to the driver, which may build an image (docker). */
   noCache?: boolean;
+  /** What the driver runs when it differs from the row's stored artefact (the image its `prepare` built). */
+  artefact?: JobArtefact;
 }
 
 /** Starts `row.replicas` instances with a fresh deployment timestamp, waits for /live and /ready, marks the job running. */
@@ -59,7 +61,7 @@ export async function provisionJob(ctx: LifecycleContext, row: JobRow, options: 
     jobName: row.name,
     version: row.version,
     replicas: row.replicas,
-    artefact: row.artefact as unknown as JobArtefact,
+    artefact: options.artefact ?? (row.artefact as unknown as JobArtefact),
     env,
     deploymentTimestamp,
     ...(resources ? { resources } : {}),

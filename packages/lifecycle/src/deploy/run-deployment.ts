@@ -5,6 +5,7 @@ import type { JobRow } from '@racetrack/db';
 import type { BuildSource } from '@racetrack/builder';
 import type { LifecycleContext } from '../service/types.ts';
 import { createLogBuffer, type LogBuffer } from './log-buffer.ts';
+import { builderPhases, prepareArtefact } from './prepare-artefact.ts';
 import { driverFor, provisionJob, recentJobLogs } from './provision.ts';
 import type { InfraDriver } from '@racetrack/infra';
 import type { AcceptedDeployment } from './start-deployment.ts';
@@ -41,6 +42,8 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
   // Phase writes are chained so the final status never races an older phase update.
   let phaseWrites: Promise<void> = Promise.resolve();
   const setPhase = (next: string): void => {
+    // The builder and the target's image build may both announce `building image (1/1)`: show it once.
+    if (next === phase) return;
     phase = next;
     logs.push(`--- ${next} (+${Date.now() - startedAt} ms)`);
     phaseWrites = phaseWrites.then(() => logs.flush()).then(() => ctx.deployments.update(d.id, { phase: next }))
@@ -49,6 +52,7 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
   let created: JobRow | undefined;
   let row: JobRow | undefined;
   const noCache = d.payload.build_flags?.includes('--no-cache') ?? false;
+  const targetDriver = ctx.drivers.get(d.target);
   try {
     const built = await ctx.builder.build({
       deploymentId: d.id,
@@ -58,13 +62,19 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
       secretKeys: Object.keys(d.payload.secret_vars?.build_env ?? {}),
       noCache,
       onLog: (line) => logs.push(line),
-      onPhase: setPhase,
+      onPhase: builderPhases(targetDriver, setPhase),
     });
     if (built.warnings.length > 0) d.warnings.push(...built.warnings);
+    // What the target runs (docker: the job image); the job row keeps the builder's artefact for restarts and moves.
+    const artefact = await prepareArtefact(targetDriver, {
+      jobName: manifest.name, version: manifest.version, artefact: built.artefact,
+      manifest: manifest as unknown as Record<string, unknown>, gitVersion: built.gitVersion,
+      racetrackVersion: ctx.config.racetrackVersion, noCache, onLog: (line) => logs.push(line), onPhase: setPhase,
+    });
     await logs.flush();
     await ctx.deployments.update(d.id, {
       warnings: d.warnings.length > 0 ? d.warnings.join('\n') : null,
-      imageName: built.contentHash ?? null,
+      imageName: artefact.kind === 'image' ? artefact.image : (built.contentHash ?? null),
     });
     setPhase('creating cluster resources');
     const secrets = d.payload.secret_vars?.runtime_env;
@@ -87,7 +97,7 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
       row = created;
     }
     if (!row) throw new Error('the job was deleted while it was being deployed');
-    const running = await provisionJob(ctx, row, { onPhase: setPhase, replaceRunning, noCache });
+    const running = await provisionJob(ctx, row, { onPhase: setPhase, replaceRunning, noCache, artefact });
     setPhase('post-deploy hooks');
     await phaseWrites;
     await logs.stop();
