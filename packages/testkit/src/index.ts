@@ -5,3 +5,4 @@ export { liveJobProcesses, killLeftoverJobs, isProcessRunning } from './server/l
 export { runCli, type CliResult, type CliOptions } from './cli/index.ts';
 export { packDirectory, readManifest, copyJob, requestDeploy, deployAndWait, waitForDeployment } from './deploy/index.ts';
 export { waitFor } from './poll/index.ts';
+export { prepareDockerEngine } from './docker/index.ts';
