@@ -7,6 +7,8 @@ export interface FakeRegistry {
   address: string;
   manifests: Map<string, { contentType: string; body: Buffer }>;
   blobs: Map<string, Buffer>;
+  /** While set, every request but the version check is refused with 403 and this message (as a registry denying access does). */
+  deny: string | undefined;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,13 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
   const manifests = new Map<string, { contentType: string; body: Buffer }>();
   const blobs = new Map<string, Buffer>();
   const uploads = new Map<string, Buffer[]>();
+  const registry: FakeRegistry = {
+    address: '',
+    manifests,
+    blobs,
+    deny: undefined,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://registry');
@@ -30,6 +39,9 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
       res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
       let match: RegExpExecArray | null;
       if (path === '/v2/' || path === '/v2') return res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (registry.deny !== undefined) {
+        return res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'DENIED', message: registry.deny }] }));
+      }
       if ((match = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/.exec(path))) {
         const [, name, id] = match as unknown as [string, string, string];
         if (req.method === 'POST') {
@@ -74,10 +86,6 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  return {
-    address: `127.0.0.1:${port}`,
-    manifests,
-    blobs,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  registry.address = `127.0.0.1:${port}`;
+  return registry;
 }

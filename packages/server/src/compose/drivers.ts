@@ -24,7 +24,7 @@ export async function createDrivers(
   ]);
   if (config.env['RACETRACK_DOCKER'] !== 'false') {
     try {
-      const docker = await createDockerTarget({ onBuildLog });
+      const docker = await createDockerTarget({ onBuildLog, ...(config.dockerRegistry ? { registry: config.dockerRegistry } : {}) });
       if (docker) drivers.set('docker', docker);
     } catch (error) {
       logger.warn({ err: describeError(error) }, 'the docker infrastructure target is not available');

@@ -43,7 +43,17 @@ export interface ServerConfig {
   logLevel: string;
   /** Key sealing deploy-time secrets; read from a file in the data dir when absent. */
   secretKey: string | undefined;
+  /** Registry the docker target pushes job images to after building them; none by default (no push). */
+  dockerRegistry: DockerRegistrySettings | undefined;
   env: Record<string, string | undefined>;
+}
+
+/** RACETRACK_DOCKER_REGISTRY (host[:port]), _NAMESPACE, _USERNAME, _PASSWORD. */
+export interface DockerRegistrySettings {
+  registry: string;
+  namespace: string;
+  username?: string;
+  password?: string;
 }
 
 export const serverDefaults = {
@@ -54,6 +64,7 @@ export const serverDefaults = {
   buildPruneIntervalMs: 3_600_000,
   stopJobsOnClose: true,
   logLevel: 'info',
+  dockerRegistryNamespace: 'racetrack',
 } as const;
 
 /** Resolves options over env (RACETRACK_PORT, RACETRACK_HOST, RACETRACK_DATA_DIR, RACETRACK_DATABASE_URL, ...) over defaults. */
@@ -84,6 +95,23 @@ export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
       (env['RACETRACK_STOP_JOBS_ON_CLOSE'] ? env['RACETRACK_STOP_JOBS_ON_CLOSE'] === 'true' : only === undefined && serverDefaults.stopJobsOnClose),
     logLevel: options.logLevel ?? env['LOG_LEVEL'] ?? serverDefaults.logLevel,
     secretKey: env['RACETRACK_SECRET_KEY'] || undefined,
+    dockerRegistry: dockerRegistry(env),
     env,
+  };
+}
+
+function dockerRegistry(env: Record<string, string | undefined>): DockerRegistrySettings | undefined {
+  const registry = env['RACETRACK_DOCKER_REGISTRY'];
+  if (!registry) return undefined;
+  if (/^[a-z]+:\/\/|\/$/i.test(registry)) {
+    throw new RacetrackError('BAD_REQUEST', `RACETRACK_DOCKER_REGISTRY must be host[:port] without a scheme or trailing slash, got "${registry}"`);
+  }
+  const username = env['RACETRACK_DOCKER_REGISTRY_USERNAME'];
+  const password = env['RACETRACK_DOCKER_REGISTRY_PASSWORD'];
+  return {
+    registry,
+    namespace: env['RACETRACK_DOCKER_REGISTRY_NAMESPACE'] || serverDefaults.dockerRegistryNamespace,
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
   };
 }
