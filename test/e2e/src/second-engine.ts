@@ -25,16 +25,27 @@ export interface SecondEngine {
   destroy(): Promise<void>;
 }
 
-/** Starts a second dockerd under `root` (short path: containerd's socket paths are length-limited). */
+/** Name and address of the second engine's default bridge (docker0 belongs to the shared engine). */
+const bridge = { name: 'rt-dk2-br0', cidr: '10.213.7.1/24' };
+
+/**
+ * Starts a second dockerd under `root` (short path: containerd's socket paths are length-limited). It gets its own
+ * default bridge: `--bridge=none` would make dockerd delete docker0, the shared engine's bridge.
+ */
 export async function startSecondEngine(root: string): Promise<SecondEngine> {
   await mkdir(root, { recursive: true });
   const socket = join(root, 'docker.sock');
   const host = `unix://${socket}`;
+  const hasBridge = await run('ip', ['link', 'show', bridge.name]).then(() => true, () => false);
+  if (!hasBridge) {
+    await run('ip', ['link', 'add', bridge.name, 'type', 'bridge']);
+    await run('ip', ['addr', 'add', bridge.cidr, 'dev', bridge.name]);
+    await run('ip', ['link', 'set', bridge.name, 'up']);
+  }
   const args = [
     '--data-root', join(root, 'data'), '--exec-root', join(root, 'exec'), '--pidfile', join(root, 'docker.pid'), '-H', host,
-    // No default bridge (docker0 belongs to the shared engine) and no iptables rules to clash with it: published
-    // ports go through the userland proxy, and job containers join the user-defined network the driver creates.
-    '--bridge=none', '--iptables=false', '--ip-masq=false', '--host-gateway-ip=127.0.0.1', '--shutdown-timeout=3',
+    // No iptables rules to clash with the shared engine's: published ports go through the userland proxy.
+    `--bridge=${bridge.name}`, '--iptables=false', '--ip-masq=false', '--shutdown-timeout=3',
   ];
   let daemon: ChildProcess | undefined;
   const answers = async (): Promise<boolean> => run('docker', ['-H', host, 'version', '--format', '{{.Server.Version}}']).then(() => true, () => false);
@@ -68,6 +79,7 @@ export async function startSecondEngine(root: string): Promise<SecondEngine> {
     async destroy() {
       await stop();
       await rm(root, { recursive: true, force: true });
+      await run('ip', ['link', 'delete', bridge.name]);
     },
   };
 }
