@@ -178,6 +178,20 @@ describe('job images on the docker infrastructure', { skip: engine.skip }, () =>
     builtImages.push(rebuilt.image);
   });
 
+  it('rebuilds the job type\'s base image too with noCache', async () => {
+    const sourceDir = repoPath('samples', 'python-adder');
+    const options = { workspaceDir: sourceDir, manifest: await readManifest(sourceDir), jobType: { name: 'python3', version: '0.1.0' }, contentHash: hashOf('python-no-cache', String(Date.now())) };
+    // A first build leaves the base image in place, so the second finds it and must build it anyway.
+    const first = await buildJobImage(options);
+    builtImages.push(first.image);
+    const log: string[] = [];
+    const rebuilt = await buildJobImage({ ...options, noCache: true, onLog: (line) => log.push(line) });
+    assert.equal(rebuilt.reused, false);
+    assert.ok(log.some((line) => /^building base image racetrack\/job-base\/python3:\S+ \(no cache\)$/.test(line)), `the base was not rebuilt:\n${log.join('\n')}`);
+    assert.ok(!log.some((line) => line.endsWith('is up to date')), 'with noCache the base is not reused');
+    assert.ok(!log.some((line) => line.startsWith('CACHED [')), `with noCache no step comes from the build cache:\n${log.join('\n')}`);
+  });
+
   it('runs a docker-proxy job: the user\'s own Dockerfile serving on port 7000', async () => {
     const jobDir = path.join(root, 'own-dockerfile');
     await mkdir(path.join(jobDir, 'app'), { recursive: true });

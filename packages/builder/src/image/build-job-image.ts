@@ -67,7 +67,7 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
     log(`image ${image} already built for this content, reusing it`);
     return { image, imageId: (await imageId(docker, image)) as string, reused: true };
   }
-  const baseImage = recipe.assembleBase ? await ensureBaseImage(docker, recipe, options.jobType.version, repository, log) : undefined;
+  const baseImage = recipe.assembleBase ? await ensureBaseImage(docker, recipe, options.jobType.version, repository, log, options.noCache ?? false) : undefined;
   const labels = {
     [imageLabels.component]: 'job',
     [imageLabels.kind]: 'job',
@@ -110,10 +110,11 @@ export async function buildJobImage(options: BuildJobImageOptions): Promise<Buil
   return { image, imageId: id, ...(baseImage ? { baseImage } : {}), reused: false };
 }
 
-async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVersion: string, repository: string, log: (line: string) => void): Promise<string> {
+/** The job type's base image: reused when its tag exists, built when missing or when `noCache` (`--no-cache` rebuilds everything). */
+async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVersion: string, repository: string, log: (line: string) => void, noCache: boolean): Promise<string> {
   const key = `${repository}/${recipe.jobType}:${jobTypeVersion}`;
   const known = baseImages.get(key);
-  if (known && (await imageId(docker, known))) return known;
+  if (!noCache && known && (await imageId(docker, known))) return known;
   const dir = await mkdtemp(path.join(os.tmpdir(), `racetrack-base-${recipe.jobType}-`));
   try {
     await (recipe.assembleBase as (dir: string) => Promise<void>)(dir);
@@ -125,10 +126,10 @@ async function ensureBaseImage(docker: Dockerode, recipe: ImageRecipe, jobTypeVe
       throw new RacetrackError('BUILD_FAILED', `image ${from} (the ${recipe.jobType} job type's base) is not on this Docker host; run scripts/base-images/build.sh, or pull it`);
     }
     const name = baseImageName(repository, recipe.jobType, jobTypeVersion, await hashDirectory(dir, [fromId]));
-    if (!(await imageId(docker, name))) {
-      log(`building base image ${name}`);
+    if (noCache || !(await imageId(docker, name))) {
+      log(`building base image ${name}${noCache ? ' (no cache)' : ''}`);
       const labels = { [imageLabels.component]: 'job', [imageLabels.kind]: 'base', [imageLabels.jobType]: `${recipe.jobType}:${jobTypeVersion}` };
-      await buildWithBuildKit(docker, tarContext(dir, []), { tag: name, dockerfile: 'Dockerfile', labels, noCache: false, secrets: {}, mask: [], onLog: log });
+      await buildWithBuildKit(docker, tarContext(dir, []), { tag: name, dockerfile: 'Dockerfile', labels, noCache, secrets: {}, mask: [], onLog: log });
     } else {
       log(`base image ${name} is up to date`);
     }
