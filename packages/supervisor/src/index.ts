@@ -39,7 +39,7 @@ export interface Supervisor {
   start(): Promise<void>;
   /** One reconcile pass now. */
   reconcile(): Promise<void>;
-  /** One prune pass now (nothing without `pruneBuilds`); the hashes removed. */
+  /** One prune pass now (build cache and the drivers' per-build artefacts); what was removed. */
   prune(): Promise<readonly string[]>;
   stop(): Promise<void>;
 }
@@ -61,14 +61,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let pruneTimer: NodeJS.Timeout | undefined;
   let pruning: Promise<readonly string[]> | undefined;
 
+  const prunes = options.pruneBuilds !== undefined || [...options.drivers.values()].some((driver) => driver.prune);
   const prune = (): Promise<readonly string[]> => {
-    if (!options.pruneBuilds) return Promise.resolve([]);
+    if (!prunes) return Promise.resolve([]);
     // One pass at a time: a slow disk must not stack passes up.
-    pruning ??= pruneOnce(jobs, options.pruneBuilds, logger).finally(() => { pruning = undefined; });
+    pruning ??= pruneOnce(jobs, options.pruneBuilds, options.drivers, logger).finally(() => { pruning = undefined; });
     return pruning;
   };
   const schedulePrune = (): void => {
-    if (!options.pruneBuilds || stopped) return;
+    if (!prunes || stopped) return;
     pruneTimer = setTimeout(() => void prune().finally(schedulePrune), options.pruneIntervalMs ?? 3_600_000);
     pruneTimer.unref();
   };

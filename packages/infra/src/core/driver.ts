@@ -101,6 +101,11 @@ export interface InfraDriver {
   readLogs(jobName: string, version: string, tail: number): Promise<string>;
   /** Follows new log lines until the returned function is called. */
   followLogs(jobName: string, version: string, onLine: (line: string) => void): () => void;
+  /**
+   * Frees what the driver keeps per build (docker: job images) for builds whose content hash is not in `keep`
+   * (the builds registered jobs run); returns what it removed. Optional; the supervisor calls it on its prune pass.
+   */
+  prune?(keep: ReadonlySet<string>): Promise<readonly string[]>;
   /** Releases resources held by the driver itself (not the jobs). */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 /** @module Periodic pruning of the build cache: workspaces no registered job uses are deleted, so the data dir stops growing. */
 import { describeError, type Logger } from '@racetrack/core';
 import type { JobRepository, JobRow } from '@racetrack/db';
+import type { InfraDriver } from '@racetrack/infra';
 
 /** Deletes cached builds whose content hash is not in `keep`; returns the hashes removed (the builder's prune fits). */
 export type PruneBuilds = (keep: ReadonlySet<string>) => Promise<readonly string[]>;
@@ -18,14 +19,30 @@ export function buildsInUse(rows: readonly JobRow[]): Set<string> {
   return keep;
 }
 
-/** One prune pass: reads the registry, then prunes; never throws (a failure is logged). */
-export async function pruneOnce(jobs: JobRepository, prune: PruneBuilds, logger: Logger): Promise<readonly string[]> {
+/**
+ * One prune pass: reads the registry, then prunes the build cache and what each driver keeps per build (docker: job
+ * images); never throws (a failure is logged, and one driver failing does not stop the others). Returns all removed.
+ */
+export async function pruneOnce(jobs: JobRepository, prune: PruneBuilds | undefined, drivers: ReadonlyMap<string, InfraDriver>, logger: Logger): Promise<readonly string[]> {
+  let keep: Set<string>;
   try {
-    const removed = await prune(buildsInUse(await jobs.list()));
-    if (removed.length > 0) logger.debug({ removed }, 'pruned build workspaces no job uses');
-    return removed;
+    keep = buildsInUse(await jobs.list());
   } catch (error) {
-    logger.error({ err: describeError(error) }, 'pruning the build cache failed');
+    logger.error({ err: describeError(error) }, 'cannot read the registry to prune builds');
     return [];
   }
+  const removed: string[] = [];
+  const parts: Array<[string, (keep: ReadonlySet<string>) => Promise<readonly string[]>]> = [];
+  if (prune) parts.push(['the build cache', prune]);
+  for (const [target, driver] of drivers) if (driver.prune) parts.push([`the ${target} target`, (k) => driver.prune?.(k) ?? Promise.resolve([])]);
+  for (const [what, run] of parts) {
+    try {
+      const gone = await run(keep);
+      if (gone.length > 0) logger.info({ removed: gone.length }, `pruned ${what}: builds no registered job uses`);
+      removed.push(...gone);
+    } catch (error) {
+      logger.error({ err: describeError(error) }, `pruning ${what} failed`);
+    }
+  }
+  return removed;
 }
