@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { createBuilder, createDockerTarget, jobImageName } from '@racetrack/builder';
 import type { InfraDriver } from '@racetrack/infra';
 import { builtinJobTypes } from '@racetrack/job-types';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { waitFor } from '../../../packages/infra/src/core/driver-suite.ts';
 import { prepareEngine, repoPath } from './engine.ts';
 
@@ -33,14 +33,16 @@ describe('local build deployed to the docker target', { skip: engine.skip }, () 
 
   after(async () => {
     await driver.remove(jobName, '0.0.2');
-    for (const image of images) await docker.getImage(image).remove({ force: true });
+    // What the test's own delete left, if anything (a failed assertion before it).
+    for (const image of images) if ((await docker.listImages({ filters: { reference: [image] } })).length > 0) await docker.getImage(image).remove({ force: true });
     await rm(root, { recursive: true, force: true });
   });
 
   it('builds the Python sample adder with the local builder and runs its workspace as an image', async () => {
     const sourceDir = repoPath('samples', 'python-adder');
-    const manifestYaml = await readFile(path.join(sourceDir, 'job.yaml'), 'utf8');
-    const manifest = parse(manifestYaml) as Record<string, unknown>;
+    // Named like the job the driver runs, as lifecycle does: images are found by the manifest's name.
+    const manifest = { ...(parse(await readFile(path.join(sourceDir, 'job.yaml'), 'utf8')) as Record<string, unknown>), name: jobName };
+    const manifestYaml = stringify(manifest);
     const archive = await promisify(execFile)('tar', ['-czf', '-', '-C', sourceDir, '.'], { encoding: 'buffer', maxBuffer: 10 * 2 ** 20 });
     const builder = createBuilder({ dataDir: root, jobTypes: builtinJobTypes() });
     const built = await builder.build({
@@ -64,10 +66,20 @@ describe('local build deployed to the docker target', { skip: engine.skip }, () 
       deploymentTimestamp: timestamp,
     });
     assert.ok(instance);
-    images.push(jobImageName('racetrack', 'adder', '0.0.2', built.contentHash));
+    images.push(jobImageName('racetrack', jobName, '0.0.2', built.contentHash));
     assert.ok(buildLog.includes(`built image ${images[0]} (${(await docker.getImage(images[0] as string).inspect()).Id.slice(0, 19)})`), 'the image build log reaches onBuildLog');
     await waitFor('/live', async () => (await (await fetch(`http://${instance.address}/live`)).json() as { deployment_timestamp?: unknown }).deployment_timestamp === timestamp, 120_000);
     const response = await fetch(`http://${instance.address}/api/v1/perform`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"numbers": [40, 2]}' });
     assert.deepEqual(await response.json(), 42);
+
+    // A server stop (keepLogs) keeps the image for the next start; a delete removes it with the containers.
+    const image = images[0] as string;
+    await driver.remove(jobName, '0.0.2', { keepLogs: true });
+    assert.equal((await docker.listImages({ filters: { reference: [image] } })).length, 1, 'the image stays after a server stop');
+    await driver.deploy({ jobName, version: '0.0.2', replicas: 1, artefact: { kind: 'image', image }, env: { JOB_NAME: jobName }, deploymentTimestamp: timestamp });
+    assert.equal((await driver.list()).filter((i) => i.jobName === jobName).length, 1);
+    await driver.remove(jobName, '0.0.2');
+    assert.deepEqual(await driver.list().then((all) => all.filter((i) => i.jobName === jobName)), []);
+    assert.deepEqual(await docker.listImages({ filters: { reference: [image] } }), [], 'a delete removes the job image');
   });
 });

@@ -41,6 +41,11 @@ async function runningContainers(name: string, version: string): Promise<Map<num
   return byReplica;
 }
 
+/** Ids of the images built for a job (by the builder's label), one a line; empty when none. */
+async function jobImages(name: string): Promise<string> {
+  return (await run('docker', ['images', '-q', '--filter', `label=racetrack.job-name=${name}`])).stdout.trim();
+}
+
 /** Whether a container runs, and when it was last started. */
 async function startedAt(id: string): Promise<{ running: boolean; at: string }> {
   const { stdout } = await run('docker', ['inspect', '-f', '{{.State.Running}} {{.State.StartedAt}}', id]);
@@ -83,7 +88,7 @@ before(async () => {
 });
 after(async () => { await server?.stop(); });
 
-// Fixed names: images are reused across runs (tags carry the content hash) instead of piling up.
+// Fixed names: a run that fails before its delete leaves images that the next run's delete removes.
 const samples = [
   { label: 'TypeScript adder', dir: 'samples/adder', name: 'e2e-dk-ts', logLine: undefined },
   { label: 'Python adder', dir: 'samples/python-adder', name: 'e2e-dk-py', logLine: undefined },
@@ -158,11 +163,12 @@ describe('the samples on the docker target', () => {
         assert.equal(healed.replica_internal_names.length, 2);
         assert.equal((await runningContainers(sample.name, version)).size, 2);
 
-        // Delete: PUB answers 404 and no container is left.
+        // Delete: PUB answers 404 and no container and no job image is left.
         const deleted = await srv.cli(['delete', sample.name, '--version', version]);
         assert.equal(deleted.code, 0, deleted.stderr);
         await waitFor('PUB to answer 404', async () => (await perform(pubUrl, [1])).status === 404, 15_000);
         assert.equal((await run('docker', ['ps', '-a', '-q', '--filter', `label=racetrack.job-name=${sample.name}`])).stdout.trim(), '');
+        assert.equal(await jobImages(sample.name), '', 'the job images were left after the delete');
       });
     }
   });
@@ -261,5 +267,6 @@ describe('the samples on the docker target', () => {
     const deleted = await server.cli(['delete', name, '--version', version]);
     assert.equal(deleted.code, 0, deleted.stderr);
     assert.equal((await runningContainers(name, version)).size, 0);
+    assert.equal(await jobImages(name), '', 'the job images were left after the delete');
   });
 });

@@ -5,13 +5,14 @@
 import type { InfraDriver } from '@racetrack/infra';
 import type { DockerDriverOptions } from '@racetrack/infra/docker';
 import { imageFromWorkspace } from './from-workspace.ts';
+import { removeJobImages } from './images.ts';
 import { isPushed, pushJobImage, type RegistryConfig } from './push.ts';
 
 /** The push of a deployment's image shows as the first (and only) image pushed (spec 8.3: `pushing image (1/N)`). */
 const pushPhase = 'pushing image (1/1)';
 
 /** Options of the docker target; driver options pass through, `onBuildLog` receives image build lines. */
-export interface DockerTargetOptions extends Omit<DockerDriverOptions, 'prepareImage'> {
+export interface DockerTargetOptions extends Omit<DockerDriverOptions, 'prepareImage' | 'removeImages'> {
   /** Image build lines of builds on deploy (a restart or move from the stored workspace); `prepare` logs through its hooks. */
   onBuildLog?: (jobName: string, version: string, line: string) => void;
   /** How long to wait for the Engine to answer before deciding there is none (default 2000 ms). */
@@ -34,6 +35,10 @@ export async function createDockerTarget(options: DockerTargetOptions = {}): Pro
   return createDockerDriver({
     ...driverOptions,
     docker,
+    // A deleted job version takes its images along (an image a container still uses stays).
+    removeImages: async (jobName, version) => {
+      await removeJobImages(docker, jobName, version);
+    },
     prepareImage: async (spec, hooks) => {
       // A deployment's prepare logs through its hooks; a build on deploy (restart, move) through onBuildLog.
       const log = hooks ? hooks.onLog : (line: string): void => onBuildLog?.(spec.jobName, spec.version, line);

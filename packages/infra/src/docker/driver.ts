@@ -33,6 +33,11 @@ export interface DockerDriverOptions {
    * given a workspace (no hooks: a restart or move from the stored artefact).
    */
   prepareImage?: (spec: WorkspaceImageSpec, hooks?: PrepareHooks) => Promise<string>;
+  /**
+   * Removes the images of a job version once its containers are gone (`remove` without `keepLogs`: a delete, not
+   * a server stop); images a container still uses stay. Wired with @racetrack/builder's `removeJobImages`.
+   */
+  removeImages?: (jobName: string, version: string) => Promise<void>;
 }
 
 /** A workspace to turn into an image: the job env as `deploy` gets it, or (from `prepare`) the manifest and versions. */
@@ -61,6 +66,7 @@ class DockerDriver implements InfraDriver {
   readonly #addressMode: 'host' | 'network';
   readonly #restartPolicy: string;
   readonly #prepareImage: DockerDriverOptions['prepareImage'];
+  readonly #removeImages: DockerDriverOptions['removeImages'];
   /** Restarts done through `restart()`, by container id; kept in memory, so a new driver instance starts again at 0. */
   readonly #restarts = new Map<string, number>();
   #networkReady: Promise<void> | undefined;
@@ -72,6 +78,7 @@ class DockerDriver implements InfraDriver {
     this.#addressMode = options.addressMode ?? 'host';
     this.#restartPolicy = options.restartPolicy ?? 'no';
     this.#prepareImage = options.prepareImage;
+    this.#removeImages = options.removeImages;
   }
 
   async prepare(spec: JobPrepareSpec, hooks: PrepareHooks): Promise<JobArtefact> {
@@ -93,7 +100,8 @@ class DockerDriver implements InfraDriver {
   async deploy(spec: JobInstanceSpec): Promise<JobInstance[]> {
     const image = await this.#imageOf(spec);
     await engine('prepare the network', () => this.#ensureNetwork());
-    await this.remove(spec.jobName, spec.version);
+    // Replacing containers keeps the images: the new containers run the same or a freshly built one.
+    await this.#removeContainers(spec.jobName, spec.version);
     const limits = resourceLimits(spec.resources);
     const instances: JobInstance[] = [];
     for (let replica = 0; replica < spec.replicas; replica += 1) instances.push(await this.#startReplica(spec, image, replica, limits));
@@ -155,7 +163,16 @@ class DockerDriver implements InfraDriver {
     return this.#prepareImage(spec, hooks);
   }
 
-  async remove(jobName: string, version: string): Promise<void> {
+  async remove(jobName: string, version: string, options: { keepLogs?: boolean } = {}): Promise<void> {
+    await this.#removeContainers(jobName, version);
+    // A server stop (keepLogs) brings the job back on the next start: its image stays for that.
+    if (this.#removeImages && !options.keepLogs) {
+      const removeImages = this.#removeImages;
+      await engine(`remove the images of ${jobName} ${version}`, () => removeImages(jobName, version));
+    }
+  }
+
+  async #removeContainers(jobName: string, version: string): Promise<void> {
     for (const info of await this.#containers(jobName, version)) {
       try {
         await this.#docker.getContainer(info.Id).remove({ force: true });
