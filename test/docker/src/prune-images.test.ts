@@ -1,60 +1,51 @@
-/** @module Pruning job images on a real Docker Engine: unused builds go; registered, young and running ones stay. */
+/**
+ * @module Pruning job images on a real Docker Engine: a registered version's images of content it no longer runs go;
+ * its current image, images a container uses, young images and other job versions' images stay.
+ */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { pack } from 'tar-stream';
 import type Dockerode from 'dockerode';
-import { pruneJobImages } from '../../../packages/builder/src/image/prune-images.ts';
-import { prepareEngine } from './engine.ts';
+import { pruneJobImages } from '@racetrack/builder';
+import { buildImageFromFiles, prepareEngine } from './engine.ts';
 
 const engine = await prepareEngine();
 if (engine.skip) console.log(`# ${engine.skip}`);
 
-/** A job-labelled image (as the image builder labels them) with a given content hash. */
-async function jobImage(docker: Dockerode, tag: string, contentHash: string): Promise<string> {
-  const tar = pack();
-  tar.entry({ name: 'Dockerfile' }, `FROM debian:bookworm-slim\nLABEL prune-test=${contentHash}\n`);
-  tar.finalize();
-  const labels = { 'racetrack-component': 'job', 'racetrack.image-kind': 'job', 'racetrack.job-name': 'prune-test', 'racetrack.content-hash': contentHash };
-  const stream = await docker.buildImage(tar, { t: tag, labels, rm: true, forcerm: true });
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, events: Array<{ error?: string }>) => {
-      const failed = events?.find((event) => event.error);
-      if (error || failed) reject(error ?? new Error(failed?.error));
-      else resolve();
-    });
-  });
-  return tag;
-}
-
 describe('job image pruning', { skip: engine.skip }, () => {
   if (!engine.docker) return;
   const docker = engine.docker;
-  const suffix = `${process.pid}`;
-  const tags = { registered: `racetrack/job/prune-test:registered-${suffix}`, unused: `racetrack/job/prune-test:unused-${suffix}`, running: `racetrack/job/prune-test:running-${suffix}` };
+  const jobName = `prune-test-${process.pid}`;
+  const repository = `racetrack/job/${jobName}`;
+  const images = [
+    { tag: `${repository}:1.0.0-current`, version: '1.0.0', hash: 'current' },
+    { tag: `${repository}:1.0.0-previous`, version: '1.0.0', hash: 'previous' },
+    { tag: `${repository}:1.0.0-running`, version: '1.0.0', hash: 'running' },
+    { tag: `${repository}:2.0.0-unregistered`, version: '2.0.0', hash: 'unregistered' },
+  ];
   const containers: Dockerode.Container[] = [];
   after(async () => {
     for (const container of containers) await container.remove({ force: true });
-    for (const tag of Object.values(tags)) await docker.getImage(tag).remove({ force: true }).catch((error: { statusCode?: number }) => {
-      if (error.statusCode !== 404) throw error;
-    });
+    for (const info of await docker.listImages({ filters: { label: [`racetrack.job-name=${jobName}`] } })) await docker.getImage(info.Id).remove({ force: true });
   });
 
-  it('removes images of builds no job uses, keeps registered, young and running ones', async () => {
-    await jobImage(docker, tags.registered, `registered-${suffix}`);
-    await jobImage(docker, tags.unused, `unused-${suffix}`);
-    await jobImage(docker, tags.running, `running-${suffix}`);
-    const container = await docker.createContainer({ Image: tags.running, Cmd: ['sleep', '600'] });
+  it('removes a registered version\'s images of builds it no longer runs, and nothing else', async () => {
+    for (const image of images) {
+      await buildImageFromFiles(docker, image.tag, { Dockerfile: `FROM debian:bookworm-slim\nLABEL prune-test=${image.hash}\n` }, {
+        'racetrack-component': 'job', 'racetrack.image-kind': 'job', 'racetrack.job-name': jobName, 'racetrack.job-version': image.version,
+        'racetrack.content-hash': image.hash,
+      });
+    }
+    const container = await docker.createContainer({ Image: `${repository}:1.0.0-running`, Cmd: ['sleep', '600'] });
     containers.push(container);
     await container.start();
-    const keep = new Set([`registered-${suffix}`]);
+    const registered = [{ jobName, version: '1.0.0', contentHash: 'current' }];
 
     // Just built: too young to go at the default minimum age.
-    assert.ok(!(await pruneJobImages(docker, keep, { buildCacheHours: 0 })).includes(tags.unused));
-    // An hour later (the clock moved on), the unused build goes; the others stay.
-    const removed = await pruneJobImages(docker, keep, { buildCacheHours: 0, now: Date.now() + 2 * 3_600_000 });
-    assert.ok(removed.includes(tags.unused), `removed: ${removed.join(', ')}`);
-    assert.ok(!removed.includes(tags.registered) && !removed.includes(tags.running), `removed: ${removed.join(', ')}`);
-    const left = (await docker.listImages({ filters: { label: ['racetrack.job-name=prune-test'] } })).flatMap((image) => image.RepoTags ?? []);
-    assert.ok(left.includes(tags.registered) && left.includes(tags.running) && !left.includes(tags.unused), `left: ${left.join(', ')}`);
+    assert.deepEqual((await pruneJobImages(docker, registered, { buildCacheHours: 0 })).filter((name) => name.startsWith(repository)), []);
+    // Later (the clock moved on two hours), the previous build goes; the others stay.
+    const removed = await pruneJobImages(docker, registered, { buildCacheHours: 0, now: Date.now() + 2 * 3_600_000 });
+    assert.deepEqual(removed.filter((name) => name.startsWith(repository)), [`${repository}:1.0.0-previous`]);
+    const left = (await docker.listImages({ filters: { label: [`racetrack.job-name=${jobName}`] } })).flatMap((image) => image.RepoTags ?? []).sort();
+    assert.deepEqual(left, [`${repository}:1.0.0-current`, `${repository}:1.0.0-running`, `${repository}:2.0.0-unregistered`]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * @module End to end: the Docker daemon behind the `docker` target stops and starts again. While it is down the
  * job shows an error naming the target, PUB refuses calls with the job's state, and a deploy fails with a message
- * naming the engine; once it is back the supervisor starts the job's containers again without anyone redeploying.
+ * naming the engine, also after a server restart; once it is back the supervisor starts the job's containers again
+ * without anyone redeploying.
  * Uses a private dockerd (second-engine.ts), so the engine other test files share is never stopped.
  */
 import { after, before, test } from 'node:test';
@@ -25,7 +26,9 @@ before(async () => {
   engine = await startSecondEngine(`/tmp/rt-dk2-${process.pid}`);
   // The node job type's image starts from this base; the private engine cannot pull it either.
   await engine.loadImages(['node:24-bookworm-slim']);
-  server = await startTestServer({ env: { RACETRACK_DOCKER: 'true', DOCKER_HOST: engine.host } });
+  // `auto`, the default: the docker target is offered because the Engine answers (and, after the restart below,
+  // because jobs are registered on it).
+  server = await startTestServer({ env: { RACETRACK_DOCKER: 'auto', DOCKER_HOST: engine.host } });
 });
 after(async () => {
   await server?.stop();
@@ -67,7 +70,17 @@ test('a stopped Docker daemon shows as a job error and a clear deploy error; the
   const other = await copyJob(join(repoRoot, 'samples/adder'), join(srv.workDir, `${name}-2`), { name: `${name}-2`, version, infrastructure_target: 'docker' });
   const failed = await srv.cli(['deploy', other], { timeoutMs: 120_000 });
   assert.notEqual(failed.code, 0, failed.stdout);
-  assert.match(`${failed.stdout}\n${failed.stderr}`, /Docker Engine does not answer/);
+  assert.match(`${failed.stdout}\n${failed.stderr}`, /Docker Engine does not answer.*start dockerd or set DOCKER_HOST/);
+
+  // A server started while the Engine is down still offers the target its jobs run on, and shows them waiting.
+  await srv.kill('SIGKILL');
+  await srv.restart();
+  const info = await getJson<{ infrastructure_targets: string[] }>(`${srv.lifecycleUrl}/api/v1/info`);
+  assert.ok(info.body.infrastructure_targets.includes('docker'), JSON.stringify(info.body));
+  await waitFor('the job to show the engine outage after the server restart', async () => {
+    const job = (await getJson<JobDto>(`${srv.lifecycleUrl}/api/v1/job/${name}/${version}`)).body;
+    return job.status === 'error' && job.error?.includes('infrastructure target "docker" does not answer') ? job : undefined;
+  }, 30_000, 200);
 
   await engine.start();
   const healed = await waitFor('the job to run again once the engine is back', async () => {

@@ -11,23 +11,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { JobDto } from '@racetrack/core';
-import { copyJob, liveJobProcesses, repoRoot, startTestServer, waitFor, type TestServer } from '@racetrack/testkit';
+import { copyJob, liveJobProcesses, prepareDockerEngine, repoRoot, startTestServer, waitFor, type TestServer } from '@racetrack/testkit';
 import { getJson } from './helpers.ts';
 
 const run = promisify(execFile);
-const scripts = join(repoRoot, 'scripts/base-images');
-
-/** Starts dockerd and the offline base images with the project's scripts; returns why not when it cannot. */
-async function prepareEngine(): Promise<string | undefined> {
-  try {
-    await run(join(scripts, 'start-dockerd.sh'), [], { timeout: 90_000 });
-  } catch (error) {
-    const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`.trim();
-    return `no Docker Engine can start here: ${output || (error as Error).message}`;
-  }
-  await run(join(scripts, 'build.sh'), [], { timeout: 600_000 });
-  return undefined;
-}
 
 /** Ids of the running containers of one job version (the driver's labels), by replica. */
 async function runningContainers(name: string, version: string): Promise<Map<number, string>> {
@@ -77,7 +64,7 @@ const dockerPhases = [
 let server: TestServer | undefined;
 let skipReason: string | undefined;
 before(async () => {
-  skipReason = await prepareEngine();
+  skipReason = await prepareDockerEngine();
   if (skipReason) {
     console.log(`# docker e2e skipped: ${skipReason}`);
     return;

@@ -161,7 +161,7 @@ async function imageId(docker: Dockerode, name: string): Promise<string | undefi
     return (await docker.getImage(name).inspect()).Id;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-    throw new RacetrackError('UNAVAILABLE', `the Docker Engine does not answer: ${(error as Error).message}`, { cause: error });
+    throw new RacetrackError('UNAVAILABLE', `cannot build the job image: the Docker Engine does not answer (${(error as Error).message}); start dockerd or set DOCKER_HOST`, { cause: error });
   }
 }
 

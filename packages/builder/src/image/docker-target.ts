@@ -6,32 +6,38 @@ import type { InfraDriver } from '@racetrack/infra';
 import type { DockerDriverOptions } from '@racetrack/infra/docker';
 import { imageFromWorkspace } from './from-workspace.ts';
 import { removeJobImages } from './images.ts';
+import { pruneJobImages } from './prune-images.ts';
 import { isPushed, pushJobImage, type RegistryConfig } from './push.ts';
 
 /** The push of a deployment's image shows as the first (and only) image pushed (spec 8.3: `pushing image (1/N)`). */
 const pushPhase = 'pushing image (1/1)';
 
 /** Options of the docker target; driver options pass through, `onBuildLog` receives image build lines. */
-export interface DockerTargetOptions extends Omit<DockerDriverOptions, 'prepareImage' | 'removeImages'> {
+export interface DockerTargetOptions extends Omit<DockerDriverOptions, 'prepareImage' | 'removeImages' | 'pruneImages'> {
   /** Image build lines of builds on deploy (a restart or move from the stored workspace); `prepare` logs through its hooks. */
   onBuildLog?: (jobName: string, version: string, line: string) => void;
   /** How long to wait for the Engine to answer before deciding there is none (default 2000 ms). */
   probeTimeoutMs?: number;
   /** Registry a deployment pushes its job image to (phase `pushing image (1/1)`); none: no push. */
   registry?: RegistryConfig;
+  /**
+   * Offer the target even when no Engine answers now (it was asked for, or jobs run on it): deploys then fail with
+   * an error naming the Engine, and the supervisor shows its jobs as waiting for it until it answers.
+   */
+  withoutEngine?: boolean;
 }
 
 /**
  * The docker driver, which builds an image from the local builder's workspace (in `prepare` during a
- * deployment, or on deploy), or undefined when no Engine answers. Dockerode is loaded only here, so
+ * deployment, or on deploy), or undefined when no Engine answers (unless `withoutEngine`). Dockerode is loaded only here, so
  * servers without Docker never pay for it.
  * @example const docker = await createDockerTarget(); if (docker) drivers.set('docker', docker);
  */
 export async function createDockerTarget(options: DockerTargetOptions = {}): Promise<InfraDriver | undefined> {
   const { createDockerDriver, dockerEngineVersion } = await import('@racetrack/infra/docker');
   const docker = options.docker ?? new (await import('dockerode')).default();
-  if (!(await dockerEngineVersion(docker, options.probeTimeoutMs ?? 2000))) return undefined;
-  const { onBuildLog, probeTimeoutMs: _probe, registry, ...driverOptions } = options;
+  if (!options.withoutEngine && !(await dockerEngineVersion(docker, options.probeTimeoutMs ?? 2000))) return undefined;
+  const { onBuildLog, probeTimeoutMs: _probe, registry, withoutEngine: _without, ...driverOptions } = options;
   return createDockerDriver({
     ...driverOptions,
     docker,
@@ -39,6 +45,8 @@ export async function createDockerTarget(options: DockerTargetOptions = {}): Pro
     removeImages: async (jobName, version) => {
       await removeJobImages(docker, jobName, version);
     },
+    // The supervisor's prune pass: a registered job version's images of content it no longer runs go after an hour.
+    pruneImages: (registered) => pruneJobImages(docker, registered),
     prepareImage: async (spec, hooks) => {
       // A deployment's prepare logs through its hooks; a build on deploy (restart, move) through onBuildLog.
       const log = hooks ? hooks.onLog : (line: string): void => onBuildLog?.(spec.jobName, spec.version, line);

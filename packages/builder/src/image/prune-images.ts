@@ -1,5 +1,6 @@
 /** @module Periodic pruning of job images: those of builds no registered job runs go, so a Docker host stops filling up. */
 import type Dockerode from 'dockerode';
+import type { RegisteredBuild } from '@racetrack/infra';
 import { imageLabels } from './labels.ts';
 
 /** What one prune pass may remove. */
@@ -13,18 +14,23 @@ export interface PruneJobImagesOptions {
 }
 
 /**
- * Removes job images (label `racetrack.image-kind=job`) whose content hash is not in `keep` (the builds registered jobs
- * run), older than `minimumAgeMs` and used by no container, then dangling Racetrack images and old build cache.
- * Job-type base images stay: every job of that type builds on them. Returns the removed image tags or ids.
+ * Removes the job images (label `racetrack.image-kind=job`) of registered job versions whose content is not the one
+ * the version runs now (a redeploy's previous build), older than `minimumAgeMs` and used by no container; then
+ * dangling Racetrack images and old build cache. Images of job versions not registered here are left alone (a
+ * delete removes this installation's; on a shared engine the rest may be another's), and so are job-type bases.
+ * Returns the removed image tags or ids.
  */
-export async function pruneJobImages(docker: Dockerode, keep: ReadonlySet<string>, options: PruneJobImagesOptions = {}): Promise<string[]> {
+export async function pruneJobImages(docker: Dockerode, registered: readonly RegisteredBuild[], options: PruneJobImagesOptions = {}): Promise<string[]> {
   const cutoff = (options.now ?? Date.now()) - (options.minimumAgeMs ?? 3_600_000);
+  const running = new Map(registered.map((build) => [`${build.jobName}\u0000${build.version}`, build.contentHash]));
   const inUse = new Set((await docker.listContainers({ all: true })).map((container) => container.ImageID));
   const images = await docker.listImages({ filters: { label: [`${imageLabels.component}=job`, `${imageLabels.kind}=job`] } });
   const removed: string[] = [];
   for (const image of images) {
-    const hash = image.Labels?.[imageLabels.contentHash];
-    if ((hash && keep.has(hash)) || image.Created * 1000 > cutoff || inUse.has(image.Id)) continue;
+    const labels = image.Labels ?? {};
+    const key = `${labels[imageLabels.jobName]}\u0000${labels[imageLabels.jobVersion]}`;
+    const outdated = running.has(key) && running.get(key) !== labels[imageLabels.contentHash];
+    if (!outdated || image.Created * 1000 > cutoff || inUse.has(image.Id)) continue;
     const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
     for (const name of tags.length > 0 ? tags : [image.Id]) {
       try {

@@ -63,6 +63,12 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export function driverSuite(harness: DriverHarness): void {
   const timeoutMs = harness.timeoutMs ?? 15_000;
   const urlOf = harness.urlOf ?? ((instance: JobInstance) => `http://${instance.address}`);
+  /** Has the test job log `line` until the follower (which may attach a little late) has seen it. */
+  const logUntilSeen = (instance: JobInstance, line: string, seen: readonly string[]): Promise<boolean> =>
+    waitFor(`the followed log line ${line}`, async () => {
+      await getJson(`${urlOf(instance)}/log?line=${line}`);
+      return seen.some((seenLine) => seenLine.includes(line));
+    }, timeoutMs);
   const deployed: { driver: InfraDriver; jobName: string; version: string }[] = [];
   let counter = 0;
 
@@ -134,11 +140,7 @@ export function driverSuite(harness: DriverHarness): void {
       const seen: string[] = [];
       const stop = driver.followLogs(spec.jobName, spec.version, (line) => seen.push(line));
       try {
-        // Keep logging until the follower (which may attach a little late) has seen a line.
-        await waitFor('a followed log line', async () => {
-          await getJson(`${urlOf(instances[0] as JobInstance)}/log?line=followed-line`);
-          return seen.some((line) => line.includes('followed-line'));
-        }, timeoutMs);
+        await logUntilSeen(instances[0] as JobInstance, 'followed-line', seen);
       } finally {
         stop();
       }
@@ -153,18 +155,12 @@ export function driverSuite(harness: DriverHarness): void {
       const seen: string[] = [];
       const stop = driver.followLogs(spec.jobName, spec.version, (line) => seen.push(line));
       try {
-        await waitFor('a followed log line', async () => {
-          await getJson(`${urlOf(instances[0] as JobInstance)}/log?line=before-crash`);
-          return seen.some((line) => line.includes('before-crash'));
-        }, timeoutMs);
+        await logUntilSeen(instances[0] as JobInstance, 'before-crash', seen);
         await harness.killExternally(instances[0] as JobInstance);
         await waitFor('the instance to be seen as exited', async () => (await stateOf(driver, spec, 0))?.state === 'exited', timeoutMs);
         const restarted = await driver.restart(spec.jobName, spec.version, 0);
         await waitLive(restarted, spec.deploymentTimestamp);
-        await waitFor('a line of the restarted instance', async () => {
-          await getJson(`${urlOf(restarted)}/log?line=after-restart`);
-          return seen.some((line) => line.includes('after-restart'));
-        }, timeoutMs);
+        await logUntilSeen(restarted, 'after-restart', seen);
       } finally {
         stop();
       }

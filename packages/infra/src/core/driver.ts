@@ -72,6 +72,13 @@ export interface DeployOptions {
   keepPrevious?: boolean;
 }
 
+/** A registered job version and the content hash of the build it runs (for `prune`). */
+export interface RegisteredBuild {
+  jobName: string;
+  version: string;
+  contentHash: string | null;
+}
+
 /** An infrastructure target. Drivers are siblings implementing this, chosen at the composition root. */
 export interface InfraDriver {
   readonly name: string;
@@ -102,10 +109,11 @@ export interface InfraDriver {
   /** Follows new log lines until the returned function is called. */
   followLogs(jobName: string, version: string, onLine: (line: string) => void): () => void;
   /**
-   * Frees what the driver keeps per build (docker: job images) for builds whose content hash is not in `keep`
-   * (the builds registered jobs run); returns what it removed. Optional; the supervisor calls it on its prune pass.
+   * Frees what the driver keeps per build (docker: job images) for the registered job versions' builds other than
+   * the one each runs now (a redeploy's previous content); returns what it removed. What belongs to job versions not
+   * in the list is left: on a shared engine it may be another installation's. Optional; called on the prune pass.
    */
-  prune?(keep: ReadonlySet<string>): Promise<readonly string[]>;
+  prune?(registered: readonly RegisteredBuild[]): Promise<readonly string[]>;
   /** Releases resources held by the driver itself (not the jobs). */
   close(): Promise<void>;
 }

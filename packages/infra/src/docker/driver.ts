@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import Dockerode from 'dockerode';
 import { RacetrackError } from '@racetrack/core';
-import type { InfraDriver, JobArtefact, JobInstance, JobInstanceSpec, JobPrepareSpec, PrepareHooks } from '../core/driver.ts';
+import type { InfraDriver, JobArtefact, JobInstance, JobInstanceSpec, JobPrepareSpec, PrepareHooks, RegisteredBuild } from '../core/driver.ts';
 import { containerEnv } from './env.ts';
 import { followContainerLogs, readContainerLogs } from './logs.ts';
 import { containerLabels, containerName, jobPort, resourceName } from './naming.ts';
@@ -38,6 +38,8 @@ export interface DockerDriverOptions {
    * a server stop); images a container still uses stay. Wired with @racetrack/builder's `removeJobImages`.
    */
   removeImages?: (jobName: string, version: string) => Promise<void>;
+  /** Removes registered job versions' images of builds they no longer run (see InfraDriver.prune); wired like `removeImages`. */
+  pruneImages?: (registered: readonly RegisteredBuild[]) => Promise<readonly string[]>;
 }
 
 /** A workspace to turn into an image: the job env as `deploy` gets it, or (from `prepare`) the manifest and versions. */
@@ -67,6 +69,7 @@ class DockerDriver implements InfraDriver {
   readonly #restartPolicy: string;
   readonly #prepareImage: DockerDriverOptions['prepareImage'];
   readonly #removeImages: DockerDriverOptions['removeImages'];
+  readonly #pruneImages: DockerDriverOptions['pruneImages'];
   /** Restarts done through `restart()`, by container id; kept in memory, so a new driver instance starts again at 0. */
   readonly #restarts = new Map<string, number>();
   #networkReady: Promise<void> | undefined;
@@ -79,6 +82,7 @@ class DockerDriver implements InfraDriver {
     this.#restartPolicy = options.restartPolicy ?? 'no';
     this.#prepareImage = options.prepareImage;
     this.#removeImages = options.removeImages;
+    this.#pruneImages = options.pruneImages;
   }
 
   async prepare(spec: JobPrepareSpec, hooks: PrepareHooks): Promise<JobArtefact> {
@@ -222,6 +226,11 @@ class DockerDriver implements InfraDriver {
 
   followLogs(jobName: string, version: string, onLine: (line: string) => void): () => void {
     return followContainerLogs(this.#docker, jobLabelFilter(jobName, version), onLine);
+  }
+
+  async prune(registered: readonly RegisteredBuild[]): Promise<readonly string[]> {
+    const pruneImages = this.#pruneImages;
+    return pruneImages ? engine('prune job images', () => pruneImages(registered)) : [];
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 /** @module The composition root: lifecycle, PUB and the supervisor on one fastify server, one port, path prefixes. */
 import Fastify, { LogController } from 'fastify';
 import { createLogger, describeError } from '@racetrack/core';
-import { openDatabase, type Database } from '@racetrack/db';
+import { jobRepository, openDatabase, type Database } from '@racetrack/db';
 import { createLifecycle, createSecretBox, resolveLifecycleConfig, type Lifecycle } from '@racetrack/lifecycle';
 import { createPub, pubPlugin, resolvePubConfig, type Pub } from '@racetrack/pub';
 import { createSupervisor, type Supervisor } from '@racetrack/supervisor';
@@ -63,7 +63,9 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
       cleanups.push(() => opened.close());
       // Image build lines of the docker driver go to the deployment's build logs (lifecycle is created below).
       const buildLogSink: { append?: Lifecycle['appendBuildLog'] } = {};
-      const drivers = await createDrivers(config, logger, (jobName, version, line) => buildLogSink.append?.(jobName, version, line));
+      const registered = jobRepository(opened.db);
+      const drivers = await createDrivers(config, logger, (jobName, version, line) => buildLogSink.append?.(jobName, version, line),
+        async (target) => (await registered.list()).some((row) => row.infrastructureTarget === target));
       cleanups.push(async () => { for (const driver of drivers.values()) await driver.close(); });
       const jobTypes = createJobTypeRegistry(builtinJobTypes());
       builder = createBuilder({ dataDir: config.dataDir, jobTypes, logger: logger.child({ component: 'builder' }) });

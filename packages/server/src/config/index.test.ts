@@ -1,4 +1,4 @@
-/** @module Server config: the docker registry settings the docker target pushes job images with. */
+/** @module Server config: the docker target settings (when it is offered, its network, addresses, the registry it pushes to). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveServerConfig } from './index.ts';
@@ -21,5 +21,22 @@ describe('server config: docker registry', () => {
 
   it('refuses a registry given as a URL, naming the setting', () => {
     assert.throws(() => resolveServerConfig({ env: { RACETRACK_DOCKER_REGISTRY: 'https://ghcr.io' } }), /RACETRACK_DOCKER_REGISTRY must be host\[:port\]/);
+  });
+});
+
+describe('server config: docker target', () => {
+  it('offers docker automatically on the network "racetrack" with host addresses by default', () => {
+    assert.deepEqual(resolveServerConfig({ env: {} }).docker, { offer: 'auto', network: 'racetrack', addressMode: 'host' });
+  });
+
+  it('reads RACETRACK_DOCKER, RACETRACK_DOCKER_NETWORK and RACETRACK_DOCKER_ADDRESS_MODE', () => {
+    const env = { RACETRACK_DOCKER: 'true', RACETRACK_DOCKER_NETWORK: 'jobs_net', RACETRACK_DOCKER_ADDRESS_MODE: 'network' };
+    assert.deepEqual(resolveServerConfig({ env }).docker, { offer: 'true', network: 'jobs_net', addressMode: 'network' });
+  });
+
+  it('names the setting and its allowed values when one is wrong', () => {
+    assert.throws(() => resolveServerConfig({ env: { RACETRACK_DOCKER: 'yes' } }), /RACETRACK_DOCKER must be auto, true or false, got "yes"/);
+    assert.throws(() => resolveServerConfig({ env: { RACETRACK_DOCKER_ADDRESS_MODE: 'bridge' } }), /RACETRACK_DOCKER_ADDRESS_MODE must be host .* or network/);
+    assert.throws(() => resolveServerConfig({ env: { RACETRACK_DOCKER_NETWORK: 'my net' } }), /RACETRACK_DOCKER_NETWORK must be a Docker network name/);
   });
 });

@@ -45,7 +45,22 @@ export interface ServerConfig {
   secretKey: string | undefined;
   /** Registry the docker target pushes job images to after building them; none by default (no push). */
   dockerRegistry: DockerRegistrySettings | undefined;
+  /** When and how the `docker` target is offered. */
+  docker: DockerTargetSettings;
   env: Record<string, string | undefined>;
+}
+
+/** RACETRACK_DOCKER (auto | true | false), RACETRACK_DOCKER_NETWORK, RACETRACK_DOCKER_ADDRESS_MODE. */
+export interface DockerTargetSettings {
+  /**
+   * `auto` (default): offered when an Engine answers at start, or when registered jobs run on it; `true`: always
+   * (deploys fail naming the Engine while it is down); `false`: never.
+   */
+  offer: 'auto' | 'true' | 'false';
+  /** User-defined network job containers join. */
+  network: string;
+  /** `host`: PUB on the host calls published ports (all-in-one); `network`: PUB in a container on the network calls `<container>:7000`. */
+  addressMode: 'host' | 'network';
 }
 
 /** RACETRACK_DOCKER_REGISTRY (host[:port]), _NAMESPACE, _USERNAME, _PASSWORD. */
@@ -65,6 +80,7 @@ export const serverDefaults = {
   stopJobsOnClose: true,
   logLevel: 'info',
   dockerRegistryNamespace: 'racetrack',
+  docker: { offer: 'auto', network: 'racetrack', addressMode: 'host' },
 } as const;
 
 /** Resolves options over env (RACETRACK_PORT, RACETRACK_HOST, RACETRACK_DATA_DIR, RACETRACK_DATABASE_URL, ...) over defaults. */
@@ -96,8 +112,26 @@ export function resolveServerConfig(options: ServerOptions = {}): ServerConfig {
     logLevel: options.logLevel ?? env['LOG_LEVEL'] ?? serverDefaults.logLevel,
     secretKey: env['RACETRACK_SECRET_KEY'] || undefined,
     dockerRegistry: dockerRegistry(env),
+    docker: dockerTarget(env),
     env,
   };
+}
+
+function dockerTarget(env: Record<string, string | undefined>): DockerTargetSettings {
+  const defaults = serverDefaults.docker;
+  const offer = env['RACETRACK_DOCKER'] || defaults.offer;
+  if (offer !== 'auto' && offer !== 'true' && offer !== 'false') {
+    throw new RacetrackError('BAD_REQUEST', `RACETRACK_DOCKER must be auto, true or false, got "${offer}"`);
+  }
+  const addressMode = env['RACETRACK_DOCKER_ADDRESS_MODE'] || defaults.addressMode;
+  if (addressMode !== 'host' && addressMode !== 'network') {
+    throw new RacetrackError('BAD_REQUEST', `RACETRACK_DOCKER_ADDRESS_MODE must be host (PUB on the Docker host) or network (PUB in a container on the jobs' network), got "${addressMode}"`);
+  }
+  const network = env['RACETRACK_DOCKER_NETWORK'] || defaults.network;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(network)) {
+    throw new RacetrackError('BAD_REQUEST', `RACETRACK_DOCKER_NETWORK must be a Docker network name (letters, digits, _ . -), got "${network}"`);
+  }
+  return { offer, network, addressMode };
 }
 
 function dockerRegistry(env: Record<string, string | undefined>): DockerRegistrySettings | undefined {

@@ -1,7 +1,7 @@
 /** @module Periodic pruning of the build cache: workspaces no registered job uses are deleted, so the data dir stops growing. */
 import { describeError, type Logger } from '@racetrack/core';
 import type { JobRepository, JobRow } from '@racetrack/db';
-import type { InfraDriver } from '@racetrack/infra';
+import type { InfraDriver, RegisteredBuild } from '@racetrack/infra';
 
 /** Deletes cached builds whose content hash is not in `keep`; returns the hashes removed (the builder's prune fits). */
 export type PruneBuilds = (keep: ReadonlySet<string>) => Promise<readonly string[]>;
@@ -25,19 +25,22 @@ export function buildsInUse(rows: readonly JobRow[]): Set<string> {
  */
 export async function pruneOnce(jobs: JobRepository, prune: PruneBuilds | undefined, drivers: ReadonlyMap<string, InfraDriver>, logger: Logger): Promise<readonly string[]> {
   let keep: Set<string>;
+  let registered: RegisteredBuild[];
   try {
-    keep = buildsInUse(await jobs.list());
+    const rows = await jobs.list();
+    keep = buildsInUse(rows);
+    registered = rows.map((row) => ({ jobName: row.name, version: row.version, contentHash: row.imageTag }));
   } catch (error) {
     logger.error({ err: describeError(error) }, 'cannot read the registry to prune builds');
     return [];
   }
   const removed: string[] = [];
-  const parts: Array<[string, (keep: ReadonlySet<string>) => Promise<readonly string[]>]> = [];
-  if (prune) parts.push(['the build cache', prune]);
-  for (const [target, driver] of drivers) if (driver.prune) parts.push([`the ${target} target`, (k) => driver.prune?.(k) ?? Promise.resolve([])]);
+  const parts: Array<[string, () => Promise<readonly string[]>]> = [];
+  if (prune) parts.push(['the build cache', () => prune(keep)]);
+  for (const [target, driver] of drivers) if (driver.prune) parts.push([`the ${target} target`, () => driver.prune?.(registered) ?? Promise.resolve([])]);
   for (const [what, run] of parts) {
     try {
-      const gone = await run(keep);
+      const gone = await run();
       if (gone.length > 0) logger.info({ removed: gone.length }, `pruned ${what}: builds no registered job uses`);
       removed.push(...gone);
     } catch (error) {
