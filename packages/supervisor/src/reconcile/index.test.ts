@@ -102,6 +102,11 @@ test('jobs on a target that stops answering show an error naming it, and come ba
     },
   };
   process.kill(Number(instance!.id), 'SIGKILL');
+  // The kill lands asynchronously: wait until the driver itself sees the instance dead, as after a real outage.
+  const killedBy = Date.now() + 15_000;
+  while ((await driver.list()).some((i) => i.jobName === 'outage' && i.state === 'running') && Date.now() < killedBy) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const supervisor = createSupervisor({
     database, drivers: new Map([['local', flaky]]), logger: quiet, backoff: { initialMs: 10 }, unreachableGraceMs: 0,
   });
