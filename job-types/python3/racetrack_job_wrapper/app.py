@@ -7,10 +7,11 @@ import os
 import threading
 import time
 import traceback
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from . import __version__
 from .concurrency import ConcurrencyLimiter, QueueFull
+from .endpoints_v2 import RouteV2, V2InputError, bind_v2, compile_route
 from .config import Config
 from .context import request_context, request_extra
 from .http_types import Request, Response, error_response, json_response, text_response
@@ -45,6 +46,7 @@ class JobApp:
         self.error: Optional[str] = None
         self.entrypoint: Any = None
         self.endpoints: Dict[str, Callable] = {}
+        self.routes_v2: List[RouteV2] = []
         self.examples: Dict[str, dict] = {}
         self.static = StaticRoutes(os.getcwd())
         self.webview: Optional[Callable] = None
@@ -81,6 +83,9 @@ class JobApp:
         if callable(getattr(entrypoint, 'auxiliary_endpoints', None)):
             for path, handler in (entrypoint.auxiliary_endpoints() or {}).items():
                 self.endpoints['/' + path.strip('/')] = handler
+        elif callable(getattr(entrypoint, 'auxiliary_endpoints_v2', None)):
+            # As in the original, v2 routes are used only when the job has no v1 auxiliary_endpoints().
+            self.routes_v2 = [compile_route(config) for config in (entrypoint.auxiliary_endpoints_v2() or [])]
         self.examples = input_examples(entrypoint)
         if callable(getattr(entrypoint, 'static_endpoints', None)):
             for path, spec in (entrypoint.static_endpoints() or {}).items():
@@ -165,7 +170,7 @@ class JobApp:
     def _openapi(self, prefix: str) -> Response:
         if prefix not in self.openapi_cache:
             document = build_openapi(self.config.job_name, self.config.job_version, prefix, self.endpoints,
-                                     self.examples, self.static.endpoints(), self.webview is not None)
+                                     self.examples, self.static.endpoints(), self.webview is not None, self.routes_v2)
             self.openapi_cache[prefix] = json.dumps(document).encode('utf-8')
         return json_response(200, None, self.openapi_cache[prefix])
 
@@ -185,21 +190,47 @@ class JobApp:
             if request.method != 'POST':
                 return error_response(405, f'use POST for /api/v1{subpath}', 'MethodNotAllowed')
             return self._call(request, subpath)
+        routed = self._route_v2(request, subpath)
+        if routed is not None:
+            return routed
         if request.method in ('GET', 'HEAD'):
             found = self.static.resolve(subpath)
             if found is not None:
                 return found
         return error_response(404, f'not found: {request.method} /api/v1{subpath}', 'NotFound')
 
+    def _route_v2(self, request: Request, subpath: str) -> Optional[Response]:
+        allowed = []
+        for route in self.routes_v2:
+            values = route.match(subpath)
+            if values is None:
+                continue
+            if request.method == route.method or (request.method == 'HEAD' and route.method == 'GET'):
+                return self._measured('/api/v1' + route.path, lambda: self._invoke_v2(request, route, values))
+            allowed.append(route.method)
+        if allowed:
+            return Response(405, json_response(405, {'error': f'use {" or ".join(allowed)} for /api/v1{subpath}', 'type': 'MethodNotAllowed'}).body,
+                            [('Content-Type', 'application/json'), ('Allow', ', '.join(allowed))])
+        return None
+
+    def _invoke_v2(self, request: Request, route: RouteV2, values: Dict[str, str]) -> Response:
+        try:
+            kwargs = bind_v2(route, values, request.query, request.headers, request.body)
+        except V2InputError as error:
+            return json_response(422, {'error': str(error), 'type': 'ValidationError', 'detail': str(error)})
+        return self._run(route.handler, (), kwargs, '/api/v1' + route.path, route.status_code)
+
     def _call(self, request: Request, endpoint: str) -> Response:
         label = '/api/v1' + endpoint
-        handler = self.endpoints[endpoint]
+        return self._measured(label, lambda: self._invoke(request, self.endpoints[endpoint], label))
+
+    def _measured(self, label: str, call: Callable[[], Response]) -> Response:
         self.metrics.requests_started.inc()
         self.metrics.endpoint_requests_started.inc(endpoint=label)
         self.metrics.last_call_timestamp.set(time.time())
         started = time.perf_counter()
         try:
-            return self._invoke(request, handler, label)
+            return call()
         finally:
             self.metrics.request_duration.observe(time.perf_counter() - started, endpoint=label)
             self.metrics.requests_done.inc()
@@ -211,15 +242,20 @@ class JobApp:
             return error_response(400, f'request body is not valid JSON: {error}', 'ValidationError')
         try:
             args, kwargs = bind_arguments(handler, payload)
+        except InputError as error:
+            return error_response(400, str(error), 'ValidationError')
+        return self._run(handler, args, kwargs, label, 200)
+
+    def _run(self, handler: Callable, args: tuple, kwargs: dict, label: str, status: int) -> Response:
+        """Calls user code under the concurrency cap; its exceptions become the original's error answers."""
+        try:
             with self.limiter:
                 result = handler(*args, **kwargs)
                 if inspect.isawaitable(result):  # async def perform: run it to completion in this request's thread
                     result = asyncio.run(_awaited(result))
-            return json_response(200, None, to_json_bytes(result))
+            return json_response(status, None, to_json_bytes(result))
         except QueueFull as error:
             return json_response(429, {'error': str(error), 'type': 'TooManyRequests', 'detail': str(error)})
-        except InputError as error:
-            return error_response(400, str(error), 'ValidationError')
         except Exception as error:  # user code failed: answer with the exception, log the stack
             status = _STATUS_BY_EXCEPTION.get(type(error).__name__, 400 if isinstance(error, ValueError) else 500)
             if status >= 500:

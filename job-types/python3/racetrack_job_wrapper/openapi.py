@@ -3,8 +3,9 @@ import html
 import inspect
 import json
 import typing
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Sequence
 
+from .endpoints_v2 import RouteV2, openapi_operation
 from .signature import json_schema, request_schema
 
 _ERROR_SCHEMA = {'type': 'object', 'properties': {'error': {'type': 'string'}, 'type': {'type': 'string'}}}
@@ -48,12 +49,15 @@ def _simple_get(summary: str, tag: str, content_type: str = 'application/json') 
 
 
 def build_openapi(job_name: str, job_version: str, base_path: str, endpoints: Dict[str, Callable],
-                  examples: Dict[str, dict], static_paths: List[str], has_webview: bool) -> dict:
-    """The job's OpenAPI document; `endpoints` maps '/perform' and auxiliary paths to handlers."""
+                  examples: Dict[str, dict], static_paths: List[str], has_webview: bool, routes_v2: Sequence[RouteV2] = ()) -> dict:
+    """The job's OpenAPI document; `endpoints` maps '/perform' and auxiliary paths to handlers, `routes_v2` are v2 routes."""
     paths: dict = {}
     for endpoint, handler in endpoints.items():
         name = 'perform' if endpoint == '/perform' else 'aux_' + endpoint.strip('/').replace('/', '_')
         paths['/api/v1' + endpoint] = _call_operation(name, endpoint, handler, examples.get(endpoint))
+    for route in routes_v2:
+        path, method, operation = openapi_operation(route, examples.get(route.path))
+        paths.setdefault(path, {})[method] = operation
     paths['/api/v1/parameters'] = _simple_get('Parameters of perform: name, type, default value', 'job')
     for static_path in static_paths:
         paths['/api/v1' + static_path] = _simple_get('Static file', 'static', '*/*')
