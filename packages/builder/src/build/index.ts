@@ -164,6 +164,7 @@ export function createBuilder(options: BuilderOptions): Builder {
       buildEnv: request.buildEnv,
       log,
       noCache: request.noCache,
+      sharedCacheDir: path.join(options.dataDir, 'job-type-cache'),
     });
     request.onPhase(deploymentPhases.finalizing);
     const record = await publishWorkspace(tempWorkspace, workspaceDir, { artefact, jobTypeVersion, warnings, builtAt: new Date().toISOString() });

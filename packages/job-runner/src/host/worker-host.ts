@@ -6,6 +6,9 @@ import { Worker } from 'node:worker_threads';
 import { UserCodeError, type EntrypointHost, type EntrypointInfo, type RequestContextData, type SerializedError, type UserMetric, type WebviewRequest, type WebviewResponse } from './protocol.ts';
 import type { CallBatch, CallMessage, FromWorker, ToWorker } from './worker-messages.ts';
 
+/** The worker's main beside this module: `worker.ts` from source, `worker.js` in the runner bundle (one directory). */
+const workerScript = new URL(import.meta.url.endsWith('.js') ? './worker.js' : './worker.ts', import.meta.url);
+
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Pending {
@@ -38,7 +41,7 @@ export class WorkerHost implements EntrypointHost {
 
   start(): Promise<EntrypointInfo> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      const worker = new Worker(workerScript, {
         workerData: { kind: 'file', path: this.path, className: this.className },
       });
       this.worker = worker;

@@ -17,6 +17,11 @@ export interface LocalBuildContext {
   log: BuildLog;
   /** True when `--no-cache` was asked for. */
   noCache: boolean;
+  /**
+   * A directory kept between builds and shared by every job, where a job type may keep what does not
+   * depend on one job (the `node` type's bundled runner). Optional: without it, such things go in the workspace.
+   */
+  sharedCacheDir?: string;
 }
 
 /** A built-in or plugin job type, e.g. `node:latest`, `python3:latest`. */

@@ -64,7 +64,8 @@ describe('node job type', () => {
     await writeFile(path.join(sourceDir, 'package.json'), JSON.stringify({ name: 'adder', version: '1.0.0', private: true, scripts }));
     const manifest = { name: 'adder', version: '1.0.0', jobtype: 'node:latest', owner_email: 'a@b.c' };
     const logs: string[] = [];
-    const artefact = await nodeJobType.buildLocal({ sourceDir, workspaceDir, manifest, buildEnv: { BUILD_MODE: 'fast' }, log: (l) => logs.push(l), noCache: false });
+    const sharedCacheDir = path.join(root, 'shared-cache');
+    const artefact = await nodeJobType.buildLocal({ sourceDir, workspaceDir, manifest, buildEnv: { BUILD_MODE: 'fast' }, log: (l) => logs.push(l), noCache: false, sharedCacheDir });
 
     assert.equal(artefact.cwd, workspaceDir);
     assert.ok(logs.includes('$ npm install --no-audit --no-fund --no-update-notifier'), logs.join('\n'));
@@ -74,6 +75,10 @@ describe('node job type', () => {
     assert.equal(schema['className'], 'Adder');
     assert.match(await readFile(path.join(workspaceDir, 'job.yaml'), 'utf8'), /name: adder/);
     assert.ok(logs.some((l) => l.includes('transpiled operation.ts')), logs.join('\n'));
+    // The runner runs bundled, from the cache shared by every job.
+    assert.ok(logs.some((l) => l.startsWith('job runner: bundled')), logs.join('\n'));
+    assert.equal(path.dirname(path.dirname(artefact.args[0] ?? '')), path.join(sharedCacheDir, 'node-runner'));
+    assert.equal(path.basename(artefact.args[0] ?? ''), 'main.js');
 
     const port = await freePort();
     const child = spawn(artefact.command, artefact.args, {
@@ -91,6 +96,11 @@ describe('node job type', () => {
       body: JSON.stringify({ numbers: [40, 2] }),
     });
     assert.equal(await response.json(), 42);
+    // What the bundle loads lazily or leaves outside it: the docs (Swagger), the metrics registry.
+    const openapi = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    assert.ok('/api/v1/perform' in openapi.paths, Object.keys(openapi.paths).join(', '));
+    assert.equal((await fetch(`http://127.0.0.1:${port}/docs/`)).status, 200);
+    assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /requests_started_total/);
   });
 
   it('names the missing entrypoint', async () => {

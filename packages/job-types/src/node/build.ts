@@ -7,6 +7,7 @@ import { RacetrackError } from '@racetrack/core';
 import type { JobArtefact } from '@racetrack/infra';
 import type { LocalBuildContext } from '../core/job-type.ts';
 import { installDependencies, linkJobRunner } from './install.ts';
+import { runnerMainForBuild } from './runner-bundle/index.ts';
 import { writeJobSchemaIsolated } from './schema-worker.ts';
 import { transpileUnstrippable } from './transpile.ts';
 import { readNodeExtra } from './validate.ts';
@@ -43,12 +44,16 @@ export async function buildNodeJob(context: LocalBuildContext): Promise<Extract<
   const manifestPath = path.join(workspaceDir, workspaceFiles.manifest);
   await writeFile(manifestPath, stringify(context.manifest));
 
+  // Shared by every job when the builder offers a cache dir; else inside this workspace (still reused by an unchanged redeploy).
+  const bundleCache = context.sharedCacheDir ? path.join(context.sharedCacheDir, 'node-runner') : path.join(workspaceDir, '.racetrack', 'runner');
+  const runnerMain = await runnerMainForBuild(bundleCache, log, { fresh: context.noCache });
+
   return {
     kind: 'process',
     cwd: workspaceDir,
     command: process.execPath,
     args: [
-      runnerMainPath(),
+      runnerMain,
       '--entrypoint',
       entrypoint,
       '--schema',

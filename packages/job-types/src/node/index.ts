@@ -1,6 +1,7 @@
 /** @module The built-in `node` job type: a TypeScript or JavaScript class with `perform`, run by @racetrack/job-runner. */
 import type { JobType } from '../core/job-type.ts';
 import { buildNodeJob } from './build.ts';
+import { esbuildVersion, installedRunner, runnerContentKey } from './runner-bundle/index.ts';
 import { readNodeExtra } from './validate.ts';
 
 /** Version of the node job type itself (recorded as `job_type_version` = `node:<version>`). */
@@ -12,6 +13,16 @@ export const nodeJobType: JobType = {
   version: nodeJobTypeVersion,
   validate: (manifest) => readNodeExtra(manifest).warnings,
   // The Node runtime decides the build (type stripping, npm); the job's files and lockfile are hashed by the builder.
-  cacheKeyExtras: () => [`node-runtime=${process.version}`],
+  // The artefact runs the runner bundled for this runner content: a changed runner is a new build.
+  cacheKeyExtras: () => [`node-runtime=${process.version}`, `runner=${runnerKey()}`],
   buildLocal: buildNodeJob,
 };
+
+function runnerKey(): string {
+  try {
+    return runnerContentKey(installedRunner(), esbuildVersion()).slice(0, 16);
+  } catch {
+    // Unreadable runner sources: the build then reports what is missing.
+    return 'unknown';
+  }
+}
