@@ -73,7 +73,8 @@ async function startRaw(): Promise<Target> {
 }
 
 async function startRunner(schemaFile: string, isolation: 'worker' | 'none'): Promise<Target> {
-  const main = fileURLToPath(import.meta.resolve('@racetrack/job-runner/main'));
+  // RUNNER_BENCH_MAIN: another start script, e.g. the bundled runner's main.js that node jobs run.
+  const main = process.env['RUNNER_BENCH_MAIN'] || fileURLToPath(import.meta.resolve('@racetrack/job-runner/main'));
   const entrypoint = fileURLToPath(new URL('../../samples/adder/job.ts', import.meta.url));
   const port = await freePort();
   const child = spawn(process.execPath, [main, '--entrypoint', entrypoint, '--schema', schemaFile, '--port', String(port), '--host', '127.0.0.1', '--isolation', isolation], {

@@ -2,11 +2,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ensureRunnerBundle, runnerMainForBuild, type RunnerSource } from './index.ts';
+import { ensureRunnerBundle, installedRunner, runnerMainForBuild, type RunnerSource } from './index.ts';
 
 const run = promisify(execFile);
 let root: string;
@@ -113,5 +113,16 @@ describe('runner bundle cache', () => {
     const main = await runnerMainForBuild(path.join(root, 'cache-logged'), (line) => lines.push(line), { runner });
     assert.equal(path.basename(main), 'main.js');
     assert.match(lines.join('\n'), /^job runner: bundled \([0-9a-f]{16}\)$/);
+  });
+
+  it('bundles the installed runner without renaming a class and keeps the worker light', async () => {
+    const main = await ensureRunnerBundle(path.join(root, 'cache-installed'), installedRunner());
+    const dir = path.dirname(main);
+    const code = await Promise.all((await readdir(dir)).filter((f) => f.endsWith('.js')).map((f) => readFile(path.join(dir, f), 'utf8')));
+    // Without keepNames, esbuild renames a class only when two share a name; error types and logs use class names.
+    assert.deepEqual(code.flatMap((text) => text.match(/\bclass [A-Za-z_$]+\d+\b/g) ?? []), []);
+    // The worker needs only RacetrackError from @racetrack/core: pino and semver stay out of its chunks.
+    const workerChunks = [...(await readFile(path.join(dir, 'worker.js'), 'utf8')).matchAll(/from "\.\/([^"]+)"/g)].map((m) => m[1] as string);
+    for (const chunk of workerChunks) assert.doesNotMatch(await readFile(path.join(dir, chunk), 'utf8'), /node_modules\/(pino|semver)\//, chunk);
   });
 });
