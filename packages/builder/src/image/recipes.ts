@@ -51,9 +51,11 @@ async function assembleNodeBase(dir: string, templates: string, repoRoot: string
   const runnerDir = path.join(repoRoot, 'packages', 'job-runner');
   const runnerInBundle = await bundlePackage(repoRoot, runnerDir, dir);
   const main = path.join(runnerInBundle, await exportedFile(runnerDir, './main'));
-  const launcher = (await readFile(path.join(templates, 'run-node-job'), 'utf8')).replace('__RUNNER_MAIN__', main.split(path.sep).join('/'));
   await mkdir(path.join(dir, 'bin'), { recursive: true });
-  await writeFile(path.join(dir, 'bin', 'run-node-job'), launcher, { mode: 0o755 });
+  for (const script of ['run-node-job', 'warm-runner']) {
+    const text = (await readFile(path.join(templates, script), 'utf8')).replace('__RUNNER_MAIN__', main.split(path.sep).join('/'));
+    await writeFile(path.join(dir, 'bin', script), text, { mode: 0o755 });
+  }
   await cp(path.join(templates, 'base.Dockerfile'), path.join(dir, 'Dockerfile'));
 }
 
