@@ -22,6 +22,12 @@ export const workspaceFiles = { schema: 'perform.schema.json', manifest: 'job.ya
 export async function buildNodeJob(context: LocalBuildContext): Promise<Extract<JobArtefact, { kind: 'process' }>> {
   const { workspaceDir, log } = context;
   const { extra } = readNodeExtra(context.manifest);
+  // Shared by every job when the builder offers a cache dir; else inside this workspace (still reused by an unchanged redeploy).
+  const bundleCache = context.sharedCacheDir ? path.join(context.sharedCacheDir, 'node-runner') : path.join(workspaceDir, '.racetrack', 'runner');
+  // esbuild runs in its own process: the runner is bundled (when it is new) while npm and the schema extraction work.
+  // A failed bundle falls back to the source runner; the catch only keeps a build failing earlier from leaving an unhandled rejection.
+  const bundling = runnerMainForBuild(bundleCache, log, { fresh: context.noCache });
+  bundling.catch(() => undefined);
   await cp(context.sourceDir, workspaceDir, {
     recursive: true,
     // A job's own node_modules or .git are never trusted: dependencies come from its lockfile.
@@ -44,9 +50,7 @@ export async function buildNodeJob(context: LocalBuildContext): Promise<Extract<
   const manifestPath = path.join(workspaceDir, workspaceFiles.manifest);
   await writeFile(manifestPath, stringify(context.manifest));
 
-  // Shared by every job when the builder offers a cache dir; else inside this workspace (still reused by an unchanged redeploy).
-  const bundleCache = context.sharedCacheDir ? path.join(context.sharedCacheDir, 'node-runner') : path.join(workspaceDir, '.racetrack', 'runner');
-  const runnerMain = await runnerMainForBuild(bundleCache, log, { fresh: context.noCache });
+  const runnerMain = await bundling;
 
   return {
     kind: 'process',
