@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -82,6 +82,19 @@ describe('runner bundle cache', () => {
     assert.equal(await output(second), 'bonjour from the worker (7)');
     assert.equal(await output(first), 'hello from the worker (5)', 'the old bundle stays for builds that still run it');
     assert.equal((await readdir(cacheDir)).length, 2);
+  });
+
+  it('removes temp dirs an interrupted bundling left more than an hour ago, not recent ones', async () => {
+    const runner = await fakeRunner('stale', 'hello');
+    const cacheDir = path.join(root, 'cache-stale');
+    const stale = path.join(cacheDir, '0123456789abcdef.tmp-1-deadbeef');
+    const recent = path.join(cacheDir, '0123456789abcdef.tmp-2-cafebabe');
+    await mkdir(stale, { recursive: true });
+    await mkdir(recent, { recursive: true });
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    const main = await ensureRunnerBundle(cacheDir, runner);
+    assert.deepEqual((await readdir(cacheDir)).sort(), [path.basename(recent), path.basename(path.dirname(main))].sort());
   });
 
   it('bundles again in place when asked for a fresh bundle (--no-cache)', async () => {

@@ -4,7 +4,7 @@
  * hundreds of fastify/ajv/pino modules and strips no types. Made at build time, never a repo build step.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeError } from '@racetrack/core';
@@ -68,6 +68,7 @@ export async function runnerMainForBuild(cacheDir: string, log: BuildLog, option
 async function bundleInto(dir: string, runner: RunnerSource, replace: boolean): Promise<void> {
   const esbuild = await import('esbuild');
   const temp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await removeStaleTemps(path.dirname(dir));
   await mkdir(temp, { recursive: true });
   running++;
   try {
@@ -146,6 +147,17 @@ function reasonOf(error: unknown): string {
   const first = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors?.[0];
   if (first) return first.location ? `${first.location.file}:${first.location.line}: ${first.text}` : first.text;
   return describeError(error).split('\n')[0] ?? 'unknown error';
+}
+
+/** Temp dirs older than this are leftovers of a process that died while bundling. */
+const staleTempAgeMs = 60 * 60 * 1000;
+
+async function removeStaleTemps(cacheDir: string): Promise<void> {
+  for (const name of await readdir(cacheDir).catch(() => [] as string[])) {
+    if (!name.includes('.tmp-')) continue;
+    const info = await stat(path.join(cacheDir, name)).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > staleTempAgeMs) await rm(path.join(cacheDir, name), { recursive: true, force: true });
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
