@@ -101,6 +101,18 @@ describe('builder', () => {
     assert.notEqual(changed.contentHash, first.contentHash);
   });
 
+  it('builds again when a cached build refers to a file that is gone', async () => {
+    const dataDir = path.join(root, 'data-stale');
+    const builder = createBuilder({ dataDir, jobTypes: [copyJobType] });
+    const first = await builder.build(request());
+    await rm(path.join(first.workspaceDir, 'main.js'));
+    const logs: string[] = [];
+    const again = await builder.build(request({ deploymentId: 'dep-2', logs }));
+    assert.equal(again.cacheHit, false);
+    assert.ok(logs.some((line) => line.includes(`refers to ${path.join(first.workspaceDir, 'main.js')}, which no longer exists`)), logs.join('\n'));
+    assert.equal(await readFile(path.join(again.workspaceDir, 'main.js'), 'utf8'), 'console.log("hi")\n');
+  });
+
   it('builds the same content once when two deployments ask for it at the same time', async () => {
     const builder = createBuilder({ dataDir: path.join(root, 'data-concurrent'), jobTypes: [copyJobType] });
     const results = await Promise.all([builder.build(request({ deploymentId: 'a' })), builder.build(request({ deploymentId: 'b' }))]);

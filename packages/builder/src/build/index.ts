@@ -147,7 +147,11 @@ export function createBuilder(options: BuilderOptions): Builder {
   async function buildOrReuse(request: BuildRequest, log: BuildLogSink, job: PreparedBuild): Promise<BuildResult> {
     const { fetched, jobType, jobTypeVersion, warnings, contentHash, workspaceDir } = job;
     const result = { gitVersion: fetched.gitVersion, jobTypeVersion, contentHash, warnings, workspaceDir };
-    const cached = request.noCache ? undefined : await readRecord(workspaceDir);
+    const stored = request.noCache ? undefined : await readRecord(workspaceDir);
+    const missing = stored ? await missingFiles(stored.artefact) : [];
+    // A cached build whose artefact names files that are gone (a deleted shared cache, a reinstalled Node) is rebuilt.
+    if (missing.length > 0) log(`the cached build (${contentHash.slice(0, 12)}) refers to ${missing.join(', ')}, which no longer exists: building again`);
+    const cached = missing.length === 0 ? stored : undefined;
     if (cached) {
       log(`job type ${jobTypeVersion}; unchanged since the last build (${contentHash.slice(0, 12)}): reusing it`);
       request.onPhase(deploymentPhases.finalizing);
@@ -186,6 +190,14 @@ export function createBuilder(options: BuilderOptions): Builder {
   }
 
   return { build, prune };
+}
+
+/** Absolute paths a process artefact runs (its command and file arguments) that do not exist any more. */
+async function missingFiles(artefact: JobArtefact): Promise<string[]> {
+  if (artefact.kind !== 'process') return [];
+  const paths = [artefact.command, ...artefact.args].filter((part) => path.isAbsolute(part));
+  const exists = await Promise.all(paths.map((file) => stat(file).then(() => true, () => false)));
+  return paths.filter((_, index) => !exists[index]);
 }
 
 /** git needs PATH and HOME; nothing else of the server's environment (which may hold secrets) is passed on. */
