@@ -8,6 +8,7 @@ import * as settings from '../commands/settings.ts';
 import { deployCommand } from '../deploy/index.ts';
 import type { BuildContextMode } from '../deploy/payload.ts';
 import { loadJobManifest } from '../deploy/index.ts';
+import { runLocalCommand } from '../deploy/run-local.ts';
 import { cliVersion } from './version.ts';
 
 /** One option: commander flags, help text, and how its value is read. */
@@ -87,6 +88,28 @@ export function commandSpecs(cli: CliSettings): CommandSpec[] {
           ...(str(o['buildContext']) ? { buildContext: o['buildContext'] as BuildContextMode } : {}),
           extraVars: (o['extraVars'] as string[] | undefined) ?? [],
           noCache: o['cache'] === false,
+          pollMs: cli.deployPollMs,
+        });
+      },
+    },
+    {
+      path: ['run-local'],
+      description: 'build the job image on the server and run it in a container on this machine (docker run, foreground)',
+      arguments: [{ name: 'DIR', description: 'job directory (with job.yaml)', required: false, default: '.' }],
+      options: [
+        remote,
+        { flags: '--port <PORT>', description: 'host port the job listens on', default: 7000, value: 'int' },
+        { flags: '--build-context <MODE>', description: 'local: upload DIR; git: builder clones git.remote (default: local for a server on this machine, else git)', choices: ['local', 'git'] },
+        extraVars,
+        { flags: '--cmd <COMMAND>', description: 'run this shell command in the container instead of the job' },
+      ],
+      run: async (context, [dir], o) => {
+        process.exitCode = await runLocalCommand(context, dir ?? '.', {
+          ...remoteOf(o),
+          port: o['port'] as number,
+          ...(str(o['buildContext']) ? { buildContext: o['buildContext'] as BuildContextMode } : {}),
+          extraVars: (o['extraVars'] as string[] | undefined) ?? [],
+          ...(str(o['cmd']) ? { cmd: o['cmd'] as string } : {}),
           pollMs: cli.deployPollMs,
         });
       },

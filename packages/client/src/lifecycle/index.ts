@@ -49,6 +49,11 @@ export class LifecycleClient {
     return requestJson(this.options, { method: 'POST', path: '/api/v1/deploy', body: payload, timeoutMs: 10 * 60_000 });
   }
 
+  /** Starts a build of the job image only (racetrack run-local); `image_name` of the deployment names it when done. */
+  build(payload: DeployPayload): Promise<{ id: string }> {
+    return requestJson(this.options, { method: 'POST', path: '/api/v1/build', body: payload, timeoutMs: 10 * 60_000 });
+  }
+
   /** Status and phase of a deployment. */
   getDeployment(id: string): Promise<DeploymentDto> {
     return requestJson(this.options, { path: `/api/v1/deploy/${segment(id)}` });

@@ -76,6 +76,13 @@ async function deploy(ctx: LifecycleContext, d: AcceptedDeployment, logs: LogBuf
       warnings: d.warnings.length > 0 ? d.warnings.join('\n') : null,
       imageName: artefact.kind === 'image' ? artefact.image : (built.contentHash ?? null),
     });
+    if (d.buildOnly) {
+      await phaseWrites;
+      await logs.stop();
+      await ctx.deployments.update(d.id, { status: 'done', phase: null });
+      ctx.logger.info({ deploymentId: d.id, job: manifest.name, version: manifest.version }, 'job image built (build only)');
+      return;
+    }
     setPhase('creating cluster resources');
     const secrets = d.payload.secret_vars?.runtime_env;
     const existing = await ctx.jobs.find(manifest.name, manifest.version);

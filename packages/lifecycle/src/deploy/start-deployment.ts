@@ -19,11 +19,17 @@ export interface AcceptedDeployment {
   warnings: string[];
   /** Sealed runtime secrets to keep when the payload brings none (redeploy from the dashboard). */
   inheritedSecrets?: string | null;
+  /** `POST /build` (racetrack run-local): build the job image and stop there; no job is registered or started. */
+  buildOnly?: boolean;
 }
 
 export interface StartOptions {
   inheritedSecrets?: string | null;
+  buildOnly?: boolean;
 }
+
+/** The target whose image a build-only request makes: run-local runs it with the user's own Docker. */
+const imageTarget = 'docker';
 
 /** Validates a deploy request, records the deployment and starts it; returns its id. */
 export async function startDeployment(
@@ -39,7 +45,11 @@ export async function startDeployment(
   const { warnings } = validated;
   // The job type must see the target the job will really run on (docker-proxy refuses local),
   // so the server's default is written into the manifest before the job type validates it.
-  const target = validated.manifest.infrastructure_target ?? ctx.config.defaultInfrastructureTarget;
+  const target = options.buildOnly ? imageTarget : (validated.manifest.infrastructure_target ?? ctx.config.defaultInfrastructureTarget);
+  if (options.buildOnly && !ctx.drivers.get(imageTarget)?.prepare) {
+    throw new RacetrackError('BAD_REQUEST',
+      'building a job image (racetrack run-local) needs the docker infrastructure target on the server: start a Docker Engine there (or set RACETRACK_DOCKER=true) and restart the server');
+  }
   const manifest = { ...validated.manifest, infrastructure_target: target };
   const jobType = ctx.jobTypes.resolve(manifest.jobtype);
   warnings.push(...jobType.validate(manifest as unknown as Record<string, unknown>));
@@ -48,13 +58,14 @@ export async function startDeployment(
     throw new RacetrackError('BUILD_CONTEXT_INVALID', 'build_context must be a base64 string of a .tar.gz of the job directory');
   }
   if (payload.build_context) await checkBuildContext(payload.build_context);
-  const key = `${manifest.name}@${manifest.version}`;
+  // A build-only request registers no job: it never blocks, nor waits for, a deployment of the same version.
+  const key = `${manifest.name}@${manifest.version}${options.buildOnly ? '#build' : ''}`;
   const since = new Date(Date.now() - ctx.config.deploymentLockWindowMs);
-  if (ctx.active.has(key) || (await ctx.deployments.findInProgress(manifest.name, manifest.version, since))) {
+  if (ctx.active.has(key) || (!options.buildOnly && (await ctx.deployments.findInProgress(manifest.name, manifest.version, since)))) {
     throw new RacetrackError('DEPLOYMENT_IN_PROGRESS',
       `job ${manifest.name} ${manifest.version} is being deployed right now; wait for that deployment to finish`);
   }
-  if (!payload.force && !ctx.config.allowJobOverwrite) await checkOverwrite(ctx, manifest);
+  if (!payload.force && !ctx.config.allowJobOverwrite && !options.buildOnly) await checkOverwrite(ctx, manifest);
 
   const id = randomUUID();
   const manifestYaml = stringify(manifest);
@@ -69,7 +80,10 @@ export async function startDeployment(
     throw error;
   }
   ctx.metrics.requestedDeployments.inc();
-  const accepted: AcceptedDeployment = { id, manifest, manifestYaml, target, payload, deployedBy, warnings, inheritedSecrets: options.inheritedSecrets ?? null };
+  const accepted: AcceptedDeployment = {
+    id, manifest, manifestYaml, target, payload, deployedBy, warnings, inheritedSecrets: options.inheritedSecrets ?? null,
+    ...(options.buildOnly ? { buildOnly: true } : {}),
+  };
   const done = runDeployment(ctx, accepted)
     .catch((error: unknown) => ctx.logger.error({ deploymentId: id, err: describeError(error) }, 'deployment crashed'))
     .finally(() => ctx.active.delete(key));

@@ -15,10 +15,16 @@ async function deploymentOr404(ctx: LifecycleContext, id: string) {
 export function registerDeployRoutes(
   app: FastifyInstance,
   ctx: LifecycleContext,
-  deploy: (payload: DeployPayload, deployedBy: string | null) => Promise<{ id: string }>,
+  deploy: (payload: DeployPayload, deployedBy: string | null, options?: { buildOnly?: boolean }) => Promise<{ id: string }>,
 ): void {
   app.post('/api/v1/deploy', { bodyLimit: 256 * 1024 * 1024 }, async (request) => {
     const { id } = await deploy(request.body as DeployPayload, null);
+    return { id };
+  });
+
+  // Builds the job image only (racetrack run-local); `image_name` of GET /deploy/{id} names it once done.
+  app.post('/api/v1/build', { bodyLimit: 256 * 1024 * 1024 }, async (request) => {
+    const { id } = await deploy(request.body as DeployPayload, null, { buildOnly: true });
     return { id };
   });
 
