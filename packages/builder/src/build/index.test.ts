@@ -113,6 +113,20 @@ describe('builder', () => {
     assert.equal(await readFile(path.join(again.workspaceDir, 'main.js'), 'utf8'), 'console.log("hi")\n');
   });
 
+  it('warms job types up in the shared cache dir, and a job type failing to warm up does not fail the others', async () => {
+    const dataDir = path.join(root, 'data-warm');
+    const warmed: string[] = [];
+    const warming = (name: string, fail: boolean): JobType => ({
+      ...copyJobType, name,
+      warmUp: async (dir) => {
+        if (fail) throw new Error('no esbuild here');
+        warmed.push(`${name}:${dir}`);
+      },
+    });
+    await createBuilder({ dataDir, jobTypes: [warming('broken', true), warming('fine', false), copyJobType] }).warmUp();
+    assert.deepEqual(warmed, [`fine:${path.join(dataDir, 'job-type-cache')}`]);
+  });
+
   it('builds the same content once when two deployments ask for it at the same time', async () => {
     const builder = createBuilder({ dataDir: path.join(root, 'data-concurrent'), jobTypes: [copyJobType] });
     const results = await Promise.all([builder.build(request({ deploymentId: 'a' })), builder.build(request({ deploymentId: 'b' }))]);

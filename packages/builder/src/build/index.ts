@@ -56,6 +56,8 @@ export interface Builder {
    * deployed) and that are older than `minimumAgeMs` (default 1 h). Returns the hashes removed.
    */
   prune(keep: Iterable<string>, minimumAgeMs?: number): Promise<string[]>;
+  /** Lets each job type fill the shared cache ahead of the first build (the node runner bundle); never rejects. */
+  warmUp(): Promise<void>;
 }
 
 /** The phase for building the artefact; the local builder makes one "image" (spec 8.3 numbering). */
@@ -168,7 +170,7 @@ export function createBuilder(options: BuilderOptions): Builder {
       buildEnv: request.buildEnv,
       log,
       noCache: request.noCache,
-      sharedCacheDir: path.join(options.dataDir, 'job-type-cache'),
+      sharedCacheDir: sharedCacheDir(options.dataDir),
     });
     request.onPhase(deploymentPhases.finalizing);
     const record = await publishWorkspace(tempWorkspace, workspaceDir, { artefact, jobTypeVersion, warnings, builtAt: new Date().toISOString() });
@@ -189,7 +191,26 @@ export function createBuilder(options: BuilderOptions): Builder {
     return removed;
   }
 
-  return { build, prune };
+  async function warmUp(): Promise<void> {
+    for (const jobType of registry.list()) {
+      if (!jobType.warmUp) continue;
+      const started = Date.now();
+      try {
+        await jobType.warmUp(sharedCacheDir(options.dataDir));
+        options.logger?.debug({ jobType: jobType.name, ms: Date.now() - started }, 'job type warmed up');
+      } catch (error) {
+        // The first build of that type does the same work again and reports its failure where a user sees it.
+        options.logger?.warn({ jobType: jobType.name, err: describeError(error) }, 'warming up a job type failed; its first build will try again');
+      }
+    }
+  }
+
+  return { build, prune, warmUp };
+}
+
+/** The directory job types share between builds (LocalBuildContext.sharedCacheDir). */
+function sharedCacheDir(dataDir: string): string {
+  return path.join(dataDir, 'job-type-cache');
 }
 
 /** Absolute paths a process artefact runs (its command and file arguments) that do not exist any more. */

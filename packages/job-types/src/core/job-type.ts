@@ -36,4 +36,9 @@ export interface JobType {
   cacheKeyExtras(manifest: Record<string, unknown>): string[];
   /** Prepares the workspace and returns how to start one instance of the job as a local process. */
   buildLocal(context: LocalBuildContext): Promise<Extract<JobArtefact, { kind: 'process' }>>;
+  /**
+   * Prepares, before any build asks for it, what the job type keeps in the shared cache (the `node` type's bundled
+   * runner), so the first deployment does not wait for it. Optional; the server calls it in the background at start.
+   */
+  warmUp?(sharedCacheDir: string): Promise<void>;
 }

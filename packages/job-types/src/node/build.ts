@@ -12,6 +12,9 @@ import { writeJobSchemaIsolated } from './schema-worker.ts';
 import { transpileUnstrippable } from './transpile.ts';
 import { readNodeExtra } from './validate.ts';
 
+
+/** Folder of the bundled runner inside the builder's shared cache dir. */
+export const runnerCacheName = 'node-runner';
 /** Entrypoints looked for, in order, when `jobtype_extra.entrypoint_path` is not given. */
 export const defaultEntrypoints = ['job.ts', 'job.js'];
 
@@ -23,7 +26,7 @@ export async function buildNodeJob(context: LocalBuildContext): Promise<Extract<
   const { workspaceDir, log } = context;
   const { extra } = readNodeExtra(context.manifest);
   // Shared by every job when the builder offers a cache dir; else inside this workspace (still reused by an unchanged redeploy).
-  const bundleCache = context.sharedCacheDir ? path.join(context.sharedCacheDir, 'node-runner') : path.join(workspaceDir, '.racetrack', 'runner');
+  const bundleCache = context.sharedCacheDir ? path.join(context.sharedCacheDir, runnerCacheName) : path.join(workspaceDir, '.racetrack', 'runner');
   // esbuild runs in its own process: the runner is bundled (when it is new) while npm and the schema extraction work.
   // A failed bundle falls back to the source runner; the catch only keeps a build failing earlier from leaving an unhandled rejection.
   const bundling = runnerMainForBuild(bundleCache, log, { fresh: context.noCache });

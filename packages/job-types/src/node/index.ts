@@ -1,7 +1,8 @@
 /** @module The built-in `node` job type: a TypeScript or JavaScript class with `perform`, run by @racetrack/job-runner. */
+import path from 'node:path';
 import type { JobType } from '../core/job-type.ts';
-import { buildNodeJob } from './build.ts';
-import { esbuildVersion, installedRunner, runnerContentKey } from './runner-bundle/index.ts';
+import { buildNodeJob, runnerCacheName } from './build.ts';
+import { ensureRunnerBundle, esbuildVersion, installedRunner, runnerContentKey } from './runner-bundle/index.ts';
 import { readNodeExtra } from './validate.ts';
 
 /** Version of the node job type itself (recorded as `job_type_version` = `node:<version>`). */
@@ -16,6 +17,9 @@ export const nodeJobType: JobType = {
   // The artefact runs the runner bundled for this runner content: a changed runner is a new build.
   cacheKeyExtras: () => [`node-runtime=${process.version}`, `runner=${runnerKey()}`],
   buildLocal: buildNodeJob,
+  warmUp: async (sharedCacheDir) => {
+    await ensureRunnerBundle(path.join(sharedCacheDir, runnerCacheName));
+  },
 };
 
 function runnerKey(): string {

@@ -108,6 +108,8 @@ export async function startServer(options: ServerOptions & { handleSignals?: boo
 
     await app.listen({ port, host: config.host });
     pub?.start();
+    // In the background: the first deployment of a node job then finds the runner bundle made.
+    if (builder && has('lifecycle')) void builder.warmUp();
     if (has('supervisor') && database && lifecycle) {
       const service = lifecycle;
       supervisor = createSupervisor({

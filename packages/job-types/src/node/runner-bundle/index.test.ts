@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ensureRunnerBundle, installedRunner, runnerMainForBuild, type RunnerSource } from './index.ts';
+import { nodeJobType } from '../index.ts';
+import { ensureRunnerBundle, installedRunner, runnerBundleDir, runnerMainForBuild, type RunnerSource } from './index.ts';
 
 const run = promisify(execFile);
 let root: string;
@@ -126,6 +127,15 @@ describe('runner bundle cache', () => {
     const main = await runnerMainForBuild(path.join(root, 'cache-logged'), (line) => lines.push(line), { runner });
     assert.equal(path.basename(main), 'main.js');
     assert.match(lines.join('\n'), /^job runner: bundled \([0-9a-f]{16}\)$/);
+  });
+
+  it('is made ahead of the first build by the node job type\'s warm-up, where builds look for it', async () => {
+    const shared = path.join(root, 'shared-warm');
+    await nodeJobType.warmUp?.(shared);
+    const main = path.join(runnerBundleDir(path.join(shared, 'node-runner')), 'main.js');
+    assert.ok((await stat(main)).isFile());
+    const lines: string[] = [];
+    assert.equal(await runnerMainForBuild(path.join(shared, 'node-runner'), (line) => lines.push(line)), main);
   });
 
   it('bundles the installed runner without renaming a class and keeps the worker light', async () => {
