@@ -9,6 +9,8 @@ export interface RacetrackImage {
   kind: 'base' | 'job';
   jobName?: string;
   jobVersion?: string;
+  /** Content hash of the build the image was made from (job images). */
+  contentHash?: string;
   created: number;
   size: number;
 }
@@ -24,6 +26,7 @@ export async function listRacetrackImages(docker: Dockerode): Promise<RacetrackI
       kind: labels[imageLabels.kind] === 'base' ? 'base' : 'job',
       ...(labels[imageLabels.jobName] ? { jobName: labels[imageLabels.jobName] } : {}),
       ...(labels[imageLabels.jobVersion] ? { jobVersion: labels[imageLabels.jobVersion] } : {}),
+      ...(labels[imageLabels.contentHash] ? { contentHash: labels[imageLabels.contentHash] } : {}),
       created: info.Created,
       size: info.Size,
     };
@@ -32,28 +35,35 @@ export async function listRacetrackImages(docker: Dockerode): Promise<RacetrackI
 
 /** Removes job images of `jobName` (all versions, or one) that no container uses; returns the removed tags. */
 export async function removeJobImages(docker: Dockerode, jobName: string, version?: string): Promise<string[]> {
+  const images = (await listRacetrackImages(docker))
+    .filter((image) => image.kind === 'job' && image.jobName === jobName && (version === undefined || image.jobVersion === version));
+  return removeImages(docker, images);
+}
+
+/** Removes each image by its tags (its id when untagged); one a container uses stays. Returns the names removed. */
+export async function removeImages(docker: Dockerode, images: readonly RacetrackImage[]): Promise<string[]> {
   const removed: string[] = [];
-  for (const image of await listRacetrackImages(docker)) {
-    if (image.kind !== 'job' || image.jobName !== jobName || (version !== undefined && image.jobVersion !== version)) continue;
-    for (const tag of image.tags) {
+  for (const image of images) {
+    for (const name of image.tags.length > 0 ? image.tags : [image.id]) {
       try {
-        await docker.getImage(tag).remove();
-        removed.push(tag);
+        await docker.getImage(name).remove();
+        removed.push(name);
       } catch (error) {
-        // 409: a container still uses it; it goes when that container is removed and the next prune runs.
-        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+        // 409: a container uses it (it goes with a later prune); 404: already gone (another tag of the same id).
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== 409 && status !== 404) throw error;
       }
     }
   }
   return removed;
 }
 
-/** Removes untagged Racetrack images older than `olderThanHours` (what `docker image prune` would, limited to ours). */
-export async function pruneRacetrackImages(docker: Dockerode, olderThanHours = 0): Promise<number> {
+/** Removes untagged Racetrack images older than `olderThanHours` (what `docker image prune` would, limited to ours); returns their ids. */
+export async function pruneRacetrackImages(docker: Dockerode, olderThanHours = 0): Promise<string[]> {
   const result = await docker.pruneImages({
     filters: { dangling: ['true'], label: [`${imageLabels.component}=job`], ...(olderThanHours > 0 ? { until: [`${olderThanHours}h`] } : {}) },
   });
-  return result.ImagesDeleted?.length ?? 0;
+  return (result.ImagesDeleted ?? []).flatMap((entry) => (entry.Deleted ? [entry.Deleted] : []));
 }
 
 /** Frees BuildKit's build cache (layers of RUN steps, downloaded requirements) older than `olderThanHours`; returns bytes freed. */

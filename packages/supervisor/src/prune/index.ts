@@ -37,7 +37,10 @@ export async function pruneOnce(jobs: JobRepository, prune: PruneBuilds | undefi
   const removed: string[] = [];
   const parts: Array<[string, () => Promise<readonly string[]>]> = [];
   if (prune) parts.push(['the build cache', () => prune(keep)]);
-  for (const [target, driver] of drivers) if (driver.prune) parts.push([`the ${target} target`, () => driver.prune?.(registered) ?? Promise.resolve([])]);
+  for (const [target, driver] of drivers) {
+    const pruneTarget = driver.prune?.bind(driver);
+    if (pruneTarget) parts.push([`the ${target} target`, () => pruneTarget(registered)]);
+  }
   for (const [what, run] of parts) {
     try {
       const gone = await run();

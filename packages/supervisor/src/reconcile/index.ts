@@ -67,7 +67,7 @@ export async function reconcileOnce(deps: ReconcileDeps): Promise<void> {
 }
 
 /** What a job shows while its target does not answer: since when, why, and that it heals by itself. */
-export function unreachableMessage(target: string, outage: { since: number; reason: string }): string {
+function unreachableMessage(target: string, outage: { since: number; reason: string }): string {
   return `infrastructure target "${target}" does not answer since ${new Date(outage.since).toISOString()}: ${outage.reason}; ` +
     'the supervisor restarts the job when the target answers again';
 }
